@@ -1,0 +1,97 @@
+//! The case catalog: every case of every preset, one list per workload module.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{SpecError, Spec, Workload};
+
+/// A named, validated spec: one row group in the tables, one criterion group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Case {
+    /// Stable, unique name, `<workload>/<variant>/<params>`: `sleep/timer/n=100/d=10ms`.
+    pub name: String,
+    pub spec: Spec,
+}
+
+impl Case {
+    pub fn new(name: impl Into<String>, spec: Spec) -> Self {
+        Case { name: name.into(), spec }
+    }
+
+    pub fn workload(&self) -> Workload {
+        self.spec.workload()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// The default of `cargo run --release`: every workload, small sizes, R = 3.
+    Quick,
+    /// Publication: larger N, the sweeps, R = 5.
+    Full,
+}
+
+impl Preset {
+    pub fn parse(text: &str) -> Result<Preset, SpecError> {
+        match text.trim() {
+            "quick" => Ok(Preset::Quick),
+            "full" => Ok(Preset::Full),
+            other => Err(SpecError::new(format!("unknown preset {other:?}; valid: quick, full"))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Quick => "quick",
+            Preset::Full => "full",
+        }
+    }
+
+    pub fn repeat(self) -> usize {
+        match self {
+            Preset::Quick => 3,
+            Preset::Full => 5,
+        }
+    }
+}
+
+/// Every case of `preset` for one workload.
+pub fn cases_of(workload: Workload, preset: Preset) -> Vec<Case> {
+    match workload {
+        Workload::Sleep => crate::sleep::cases(preset),
+        Workload::FanOut => crate::fanout::cases(preset),
+        Workload::Http => crate::http::cases(preset),
+        Workload::Queue => crate::queue::cases(preset),
+    }
+}
+
+/// Every case of `preset`, workload by workload.
+pub fn cases(preset: Preset) -> Vec<Case> {
+    Workload::ALL.into_iter().flat_map(|w| cases_of(w, preset)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_case_is_valid_and_uniquely_named() {
+        for preset in [Preset::Quick, Preset::Full] {
+            let all = cases(preset);
+            let mut names = HashSet::new();
+            for case in &all {
+                case.spec.validate().unwrap_or_else(|e| panic!("{}: {e}", case.name));
+                assert!(names.insert(case.name.clone()), "duplicate case {}", case.name);
+                assert!(case.name.starts_with(case.workload().name()), "{}", case.name);
+            }
+        }
+    }
+
+    #[test]
+    fn presets_parse() {
+        assert_eq!(Preset::parse("quick").unwrap(), Preset::Quick);
+        assert_eq!(Preset::parse("full").unwrap(), Preset::Full);
+        assert!(Preset::parse("fast").is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! What the harness needs from every workload, so it can run, verify, time and tabulate any
+//! case without knowing which workload it is.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::strategy::Overlap;
+use crate::{FanOutSpec, HttpSpec, QueueSpec, RunError, SleepSpec, SpecError, Strategy, Target};
+
+/// The four workload families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Workload {
+    Sleep,
+    FanOut,
+    Http,
+    Queue,
+}
+
+impl Workload {
+    pub const ALL: [Workload; 4] = [Workload::Sleep, Workload::FanOut, Workload::Http, Workload::Queue];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::Sleep => "sleep",
+            Workload::FanOut => "fan-out",
+            Workload::Http => "http",
+            Workload::Queue => "queue",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Workload, SpecError> {
+        let t = text.trim().to_ascii_lowercase();
+        Workload::ALL
+            .into_iter()
+            .find(|w| w.name() == t || (t == "fanout" && *w == Workload::FanOut))
+            .ok_or_else(|| {
+                SpecError::new(format!(
+                    "unknown workload {text:?}; valid: sleep, fan-out, http, queue"
+                ))
+            })
+    }
+}
+
+impl fmt::Display for Workload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Facts about this run that ideal times depend on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Context {
+    /// W, the worker count every parallel strategy shares.
+    pub workers: usize,
+    /// Calibrations measured once per run on this machine (e.g. `"fan-out.unit_ns"`: the CPU
+    /// cost of one fan-out kernel iteration). Recorded in the results `env`.
+    pub calibration: BTreeMap<String, f64>,
+}
+
+/// What verification learned from an outcome, beyond "it is right".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The most units in progress at once (the structural proof of concurrency).
+    pub peak_in_flight: Option<usize>,
+    /// How many items the case completed, for a rate: `count / wall`.
+    pub throughput: Option<Throughput>,
+    /// Per-item latency percentiles, where the workload measures them.
+    pub latency: Option<Latency>,
+    /// Workload facts a reader needs: errors by kind, cancel latency, consumer shares...
+    pub notes: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Throughput {
+    /// e.g. "req/s", "msg/s", "units/s".
+    pub unit: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Latency {
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
+/// One workload's half of the contract. Implemented by each spec type in core.
+pub trait WorkloadSpec: Clone + fmt::Debug + Serialize + DeserializeOwned {
+    type Outcome;
+
+    const WORKLOAD: Workload;
+
+    /// Refuses out-of-range sizes with one line a person can act on.
+    fn validate(&self) -> Result<(), SpecError>;
+
+    /// Runs the spec on a strategy. `target` is the HTTP server, for workloads that use one.
+    fn run(&self, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Self::Outcome, RunError>;
+
+    /// Checks an outcome against the expected answer. `Err` says what is wrong.
+    fn verify(&self, outcome: &Self::Outcome) -> Result<Summary, String>;
+
+    /// The physical floor of this case (DESIGN.md, "Ideal time"), if it has one.
+    fn ideal(&self, ctx: &Context) -> Option<Duration>;
+
+    /// The time a strategy with this overlap is expected to need, for the budget rule.
+    fn predict(&self, overlap: Overlap, ctx: &Context) -> Option<Duration>;
+
+    /// The parameters as they appear in the results' `params`.
+    fn params(&self) -> serde_json::Value;
+
+    /// The number of concurrent units, the denominator of memory per task.
+    fn units(&self) -> u64;
+}
+
+/// Any workload's spec. The harness passes these around, serialises them to its child
+/// processes, and dispatches with [`Spec::run_verified`]-style matches.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "workload", rename_all = "kebab-case")]
+pub enum Spec {
+    Sleep(SleepSpec),
+    FanOut(FanOutSpec),
+    Http(HttpSpec),
+    Queue(QueueSpec),
+}
+
+/// Dispatches one expression over the four spec types, binding the inner spec to `$s`.
+#[macro_export]
+macro_rules! with_spec {
+    ($spec:expr, $s:ident => $body:expr) => {
+        match $spec {
+            $crate::Spec::Sleep($s) => $body,
+            $crate::Spec::FanOut($s) => $body,
+            $crate::Spec::Http($s) => $body,
+            $crate::Spec::Queue($s) => $body,
+        }
+    };
+}
+
+impl Spec {
+    pub fn workload(&self) -> Workload {
+        match self {
+            Spec::Sleep(_) => Workload::Sleep,
+            Spec::FanOut(_) => Workload::FanOut,
+            Spec::Http(_) => Workload::Http,
+            Spec::Queue(_) => Workload::Queue,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), SpecError> {
+        with_spec!(self, s => s.validate())
+    }
+
+    pub fn ideal(&self, ctx: &Context) -> Option<Duration> {
+        with_spec!(self, s => s.ideal(ctx))
+    }
+
+    pub fn predict(&self, overlap: Overlap, ctx: &Context) -> Option<Duration> {
+        with_spec!(self, s => s.predict(overlap, ctx))
+    }
+
+    pub fn params(&self) -> serde_json::Value {
+        with_spec!(self, s => s.params())
+    }
+
+    pub fn units(&self) -> u64 {
+        with_spec!(self, s => s.units())
+    }
+
+    /// Runs once and verifies, timing only the strategy call (wall and this process's CPU).
+    /// Verification happens after the clock stops; an unverified outcome never yields a time.
+    pub fn run_timed(&self, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Timed, CaseError> {
+        with_spec!(self, s => timed(s, strategy, target))
+    }
+}
+
+/// One verified run: its wall time, the CPU time this process spent in it, and the summary.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Timed {
+    pub wall_ns: u64,
+    pub cpu_ns: u64,
+    pub summary: Summary,
+}
+
+/// Why one run has no time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseError {
+    Unsupported(String),
+    Failed(String),
+    /// The strategy finished but its answer is wrong.
+    Wrong(String),
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseError::Unsupported(why) => write!(f, "unsupported: {why}"),
+            CaseError::Failed(why) => f.write_str(why),
+            CaseError::Wrong(why) => write!(f, "wrong answer: {why}"),
+        }
+    }
+}
+
+impl From<RunError> for CaseError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Unsupported(why) => CaseError::Unsupported(why),
+            RunError::Failed(why) => CaseError::Failed(why),
+        }
+    }
+}
+
+fn timed<S: WorkloadSpec>(spec: &S, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Timed, CaseError> {
+    let cpu0 = crate::metrics::cpu_time();
+    let t0 = std::time::Instant::now();
+    let outcome = spec.run(strategy, target);
+    let wall = t0.elapsed();
+    let cpu = crate::metrics::cpu_time().saturating_sub(cpu0);
+    let outcome = outcome?;
+    let summary = spec.verify(&outcome).map_err(CaseError::Wrong)?;
+    Ok(Timed { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, summary })
+}

@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, QueueOutcome, QueueSpec, RunError,
+    SleepOutcome, SleepSpec, Target,
+};
+
+/// What a unit waits on: the strategy's native timer, or a blocking call (`thread::sleep`, a
+/// blocking syscall) that an async strategy must move off its workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaitKind {
+    Timer,
+    Blocking,
+}
+
+/// At most how many waits of each kind a strategy can have in progress at once; `None` when
+/// every unit can wait at the same time. Sequential 1/1, rayon W/W, threads unbounded, tokio
+/// unbounded timers and 512 blocking threads, async-std and smol unbounded timers and the
+/// `blocking` crate's 500 threads. Used to predict a case's time (the budget rule) and by tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overlap {
+    pub timer: Option<usize>,
+    pub blocking: Option<usize>,
+}
+
+impl Overlap {
+    pub fn of(&self, wait: WaitKind) -> Option<usize> {
+        match wait {
+            WaitKind::Timer => self.timer,
+            WaitKind::Blocking => self.blocking,
+        }
+    }
+
+    /// How many of `units` waits overlap.
+    pub fn effective(&self, wait: WaitKind, units: usize) -> usize {
+        self.of(wait).map_or(units, |cap| cap.min(units)).max(1)
+    }
+}
+
+/// One way of running concurrent work. Built once (runtime, pool) outside any timing, with the
+/// worker count W that every parallel strategy shares.
+///
+/// Every method is synchronous from the caller's side (an async strategy blocks on its own
+/// runtime), so one harness times every strategy the same way. A method returns the raw
+/// outcome; core's `verify` decides whether it is right.
+pub trait Strategy: Send + Sync {
+    /// "sequential", "threads", "rayon", "tokio", "async-std", "smol".
+    fn name(&self) -> &'static str;
+
+    /// The worker count W this strategy was built with (1 for sequential).
+    fn workers(&self) -> usize;
+
+    /// How many waits this strategy can overlap (see [`Overlap`]).
+    fn overlap(&self) -> Overlap;
+
+    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError>;
+    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError>;
+    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError>;
+    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError>;
+}

@@ -1,0 +1,6 @@
+//! shootout-harness: the registry (the one list of strategies), the verify pass, the runner
+//! that measures every case in a fresh subprocess, and the criterion glue.
+
+pub mod registry;
+
+pub use registry::{Entry, STRATEGIES};

@@ -1,0 +1,90 @@
+//! The registry: the ONE list of strategies. Adding a strategy is a crate and a line here.
+
+use shootout_core::{Overlap, RunError, SpecError, Strategy};
+
+/// A strategy as the harness knows it before building it.
+pub struct Entry {
+    pub name: &'static str,
+    /// One line for `shootout list`.
+    pub about: &'static str,
+    /// How many waits it overlaps with W workers (for the budget rule, without building it).
+    pub overlap: fn(usize) -> Overlap,
+    /// Builds the runtime or pool with W workers. Called outside any timing.
+    pub build: fn(usize) -> Result<Box<dyn Strategy>, RunError>,
+}
+
+pub static STRATEGIES: [Entry; 6] = [
+    Entry {
+        name: shootout_seq::NAME,
+        about: "plain sequential code on the calling thread",
+        overlap: shootout_seq::overlap,
+        build: |_| Ok(Box::new(shootout_seq::Sequential::new())),
+    },
+    Entry {
+        name: shootout_threads::NAME,
+        about: "std::thread: a thread per waiting unit, W scoped threads for CPU work, crossbeam-channel",
+        overlap: shootout_threads::overlap,
+        build: |w| Ok(Box::new(shootout_threads::Threads::new(w)?)),
+    },
+    Entry {
+        name: shootout_rayon::NAME,
+        about: "rayon par_iter on its own ThreadPool of W threads",
+        overlap: shootout_rayon::overlap,
+        build: |w| Ok(Box::new(shootout_rayon::Rayon::new(w)?)),
+    },
+    Entry {
+        name: shootout_tokio::NAME,
+        about: "tokio multi-thread runtime, W workers, spawn_blocking for blocking calls",
+        overlap: shootout_tokio::overlap,
+        build: |w| Ok(Box::new(shootout_tokio::Tokio::new(w)?)),
+    },
+    Entry {
+        name: shootout_async_std::NAME,
+        about: "async-std, W executor threads (discontinued upstream in 2025; smol is its successor)",
+        overlap: shootout_async_std::overlap,
+        build: |w| Ok(Box::new(shootout_async_std::AsyncStd::new(w)?)),
+    },
+    Entry {
+        name: shootout_smol::NAME,
+        about: "smol: an async-executor run by W threads, async-io timers, unblock for blocking calls",
+        overlap: shootout_smol::overlap,
+        build: |w| Ok(Box::new(shootout_smol::Smol::new(w)?)),
+    },
+];
+
+pub fn names() -> Vec<&'static str> {
+    STRATEGIES.iter().map(|e| e.name).collect()
+}
+
+pub fn find(name: &str) -> Result<&'static Entry, SpecError> {
+    STRATEGIES.iter().find(|e| e.name == name.trim()).ok_or_else(|| {
+        SpecError::new(format!(
+            "unknown strategy {name:?}; valid: {}",
+            names().join(", ")
+        ))
+    })
+}
+
+/// Parses a comma-separated selection, keeping registry order and dropping repeats.
+pub fn select(list: &str) -> Result<Vec<&'static Entry>, SpecError> {
+    let mut wanted = Vec::new();
+    for name in list.split(',').filter(|s| !s.trim().is_empty()) {
+        wanted.push(find(name)?.name);
+    }
+    if wanted.is_empty() {
+        return Err(SpecError::new("--strategy needs at least one name"));
+    }
+    Ok(STRATEGIES.iter().filter(|e| wanted.contains(&e.name)).collect())
+}
+
+/// The default worker count W: the cores this process may use.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// W must be a real, sane number of OS threads.
+pub const MAX_WORKERS: usize = 1024;
+
+pub fn check_workers(workers: usize) -> Result<(), SpecError> {
+    shootout_core::error::check_range("--workers", workers as u64, 1, MAX_WORKERS as u64)
+}
