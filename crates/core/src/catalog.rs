@@ -70,6 +70,21 @@ pub fn cases(preset: Preset) -> Vec<Case> {
     Workload::ALL.into_iter().flat_map(|w| cases_of(w, preset)).collect()
 }
 
+/// Runs the calibrations the selected workloads' ideal times need (once per run).
+pub fn calibrate(workloads: &[Workload]) -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for w in workloads {
+        let found = match w {
+            Workload::Sleep => Vec::new(),
+            Workload::FanOut => crate::fanout::calibrate(),
+            Workload::Http => crate::http::calibrate(),
+            Workload::Queue => crate::queue::calibrate(),
+        };
+        out.extend(found);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,3 +56,9 @@ impl WorkloadSpec for FanOutSpec {
 pub fn cases(_preset: Preset) -> Vec<Case> {
     Vec::new()
 }
+
+/// Calibrations this workload's ideal times need, measured once per run on this machine
+/// (recorded in the results `env.calibration`, passed back in [`Context::calibration`]).
+pub fn calibrate() -> Vec<(String, f64)> {
+    Vec::new()
+}

@@ -62,3 +62,9 @@ pub fn cases(_preset: Preset) -> Vec<Case> {
 pub struct Target {
     pub url: String,
 }
+
+/// Calibrations this workload's ideal times need, measured once per run on this machine
+/// (recorded in the results `env.calibration`, passed back in [`Context::calibration`]).
+pub fn calibrate() -> Vec<(String, f64)> {
+    Vec::new()
+}

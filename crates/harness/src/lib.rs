@@ -2,5 +2,6 @@
 //! that measures every case in a fresh subprocess, and the criterion glue.
 
 pub mod registry;
+pub mod target;
 
 pub use registry::{Entry, STRATEGIES};
