@@ -1,1 +1,63 @@
-fn main() {}
+//! `shootout`: measure sequential code, threads, rayon, tokio, async-std and smol on the same
+//! verified workloads. With no arguments it runs the quick preset of everything.
+
+mod list;
+mod run;
+mod workload;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "shootout",
+    version,
+    about = "Measure sequential, threads, rayon, tokio, async-std and smol on the same verified workloads",
+    after_help = "With no command, `shootout` runs `shootout run` with the quick preset."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify, then measure, every selected case × strategy (the default command)
+    Run(Box<run::RunArgs>),
+    /// List the strategies, the workloads and each preset's cases
+    List(list::ListArgs),
+    /// Internal: run one case in this fresh process and report it as JSON
+    #[command(name = "__child", hide = true)]
+    Child {
+        #[arg(long)]
+        request: String,
+    },
+}
+
+/// Bad input: one line on stderr, exit status 2.
+pub fn usage_error(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("shootout: {msg}");
+    2
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
+                e.exit();
+            }
+            // clap's message is several lines (usage, tips); its first says what is wrong.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            std::process::exit(usage_error(first.trim_start_matches("error: ")));
+        }
+    };
+    let code = match cli.command {
+        None => run::run(&run::RunArgs::default()),
+        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::List(args)) => list::list(&args),
+        Some(Command::Child { request }) => shootout_harness::child::main(&request),
+    };
+    std::process::exit(code);
+}

@@ -10,11 +10,26 @@ pub struct Case {
     /// Stable, unique name, `<workload>/<variant>/<params>`: `sleep/timer/n=100/d=10ms`.
     pub name: String,
     pub spec: Spec,
+    /// Whether criterion benches this case. Cases that exist to measure memory are for the
+    /// subprocess runner only: criterion times, it does not read RSS, and a thread-limit
+    /// abort there would end the whole bench process.
+    #[serde(default = "yes")]
+    pub bench: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Case {
     pub fn new(name: impl Into<String>, spec: Spec) -> Self {
-        Case { name: name.into(), spec }
+        Case { name: name.into(), spec, bench: true }
+    }
+
+    /// A case the runner measures but criterion does not (see [`Case::bench`]).
+    pub fn runner_only(mut self) -> Self {
+        self.bench = false;
+        self
     }
 
     pub fn workload(&self) -> Workload {

@@ -192,7 +192,7 @@ pub fn cases(preset: Preset) -> Vec<Case> {
         cases.push(Case::new(
             format!("sleep/memory/n={n}/d=100ms"),
             crate::Spec::Sleep(spec),
-        ));
+        ).runner_only());
     }
     for ms in [1, 10] {
         let spec = SleepSpec::new(1, Duration::from_millis(ms), SleepMode::Timer);

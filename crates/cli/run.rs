@@ -1,0 +1,276 @@
+//! `shootout run`: choose cases and strategies, measure them in subprocesses, print a table
+//! per case as it finishes, and write the results files (atomically, after every case, so an
+//! interrupted run keeps what it measured).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use shootout_core::results::{Results, write_atomic};
+use shootout_core::{Case, Context, Preset, SpecError, Target, Workload, catalog, format_duration};
+use shootout_harness::runner::{self, Event, Plan};
+use shootout_harness::{env, registry, table};
+
+use crate::workload::{self, fanout::FanOutFlags, http::HttpFlags, queue::QueueFlags, sleep::SleepFlags};
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// quick: every workload, small sizes, R = 3, under ~90 s; full: publication sizes, R = 5
+    #[arg(long, value_name = "PRESET", value_parser = ["quick", "full"])]
+    pub preset: Option<String>,
+    /// Workloads to run, comma-separated: sleep, fan-out, http, queue [default: all, or those whose flags are given]
+    #[arg(long, value_name = "W,..")]
+    pub workload: Option<String>,
+    /// Strategies to run, comma-separated [default: all six]
+    #[arg(long, value_name = "S,..")]
+    pub strategy: Option<String>,
+    /// Worker count W shared by every parallel strategy [default: available cores]
+    #[arg(long, value_name = "W", value_parser = workload::count, allow_hyphen_values = true)]
+    pub workers: Option<u64>,
+    /// Timed repetitions per case × strategy, after the verify pass [default: 3 quick, 5 full]
+    #[arg(long, value_name = "R", value_parser = workload::count, allow_hyphen_values = true)]
+    pub repeat: Option<u64>,
+    /// Skip a strategy whose predicted time on a case exceeds this [default: 10s quick, 30s full]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    pub max_case_time: Option<Duration>,
+    /// Kill a case's process after this long and record `timeout` [default: max(3 × budget, 4 × prediction)]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    pub timeout: Option<Duration>,
+    /// HTTP server to call instead of the in-process one, e.g. http://10.0.0.2:8080
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Write the results as JSON
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the results as CSV (one row per case × strategy)
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Write the tables as markdown
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Write results.json, results.csv, report.md and env.txt into this directory
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub sleep: SleepFlags,
+    #[command(flatten)]
+    pub fanout: FanOutFlags,
+    #[command(flatten)]
+    pub http: HttpFlags,
+    #[command(flatten)]
+    pub queue: QueueFlags,
+}
+
+pub const MAX_REPEAT: u64 = 1_000;
+
+/// The budget rule's default per preset.
+pub fn budget(preset: Preset) -> Duration {
+    match preset {
+        Preset::Quick => Duration::from_secs(10),
+        Preset::Full => Duration::from_secs(30),
+    }
+}
+
+/// Everything `run` needs, validated: any bad input becomes one line before anything runs.
+struct Resolved {
+    preset: Preset,
+    plan: Plan,
+    workloads: Vec<Workload>,
+}
+
+fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
+    let preset = Preset::parse(args.preset.as_deref().unwrap_or("quick"))?;
+    let workers = match args.workers {
+        Some(w) => workload::to_usize("--workers", w)?,
+        None => registry::default_workers(),
+    };
+    registry::check_workers(workers)?;
+    let repeat = args.repeat.unwrap_or(preset.repeat() as u64);
+    shootout_core::error::check_range("--repeat", repeat, 1, MAX_REPEAT)?;
+    let strategies = match &args.strategy {
+        Some(list) => registry::select(list)?,
+        None => registry::STRATEGIES.iter().collect(),
+    };
+    let flagged: Vec<(Workload, bool)> = vec![
+        (Workload::Sleep, args.sleep.given()),
+        (Workload::FanOut, args.fanout.given()),
+        (Workload::Http, args.http.given()),
+        (Workload::Queue, args.queue.given()),
+    ];
+    let workloads: Vec<Workload> = match &args.workload {
+        Some(list) => {
+            let mut chosen = Vec::new();
+            for name in list.split(',').filter(|s| !s.trim().is_empty()) {
+                let w = Workload::parse(name)?;
+                if !chosen.contains(&w) {
+                    chosen.push(w);
+                }
+            }
+            if chosen.is_empty() {
+                return Err(SpecError::new("--workload needs at least one name"));
+            }
+            chosen
+        }
+        None if flagged.iter().any(|(_, given)| *given) => {
+            flagged.iter().filter(|(_, given)| *given).map(|(w, _)| *w).collect()
+        }
+        None => Workload::ALL.to_vec(),
+    };
+    let mut cases: Vec<Case> = Vec::new();
+    for w in Workload::ALL.into_iter().filter(|w| workloads.contains(w)) {
+        let custom = match w {
+            Workload::Sleep if args.sleep.given() => Some(args.sleep.cases()?),
+            Workload::FanOut if args.fanout.given() => Some(args.fanout.cases()?),
+            Workload::Http if args.http.given() => Some(args.http.cases()?),
+            Workload::Queue if args.queue.given() => Some(args.queue.cases()?),
+            _ => None,
+        };
+        cases.extend(custom.unwrap_or_else(|| catalog::cases_of(w, preset)));
+    }
+    let target = match &args.target {
+        Some(url) => Some(parse_target(url)?),
+        None => None,
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| SpecError::new(format!("cannot find the shootout executable to run cases in: {e}")))?;
+    let plan = Plan {
+        cases,
+        strategies,
+        workers,
+        repeat: repeat as usize,
+        max_case_time: args.max_case_time.unwrap_or(budget(preset)),
+        case_timeout: args.timeout,
+        target,
+        exe,
+        context: Context { workers, calibration: Default::default() },
+    };
+    Ok(Resolved { preset, plan, workloads })
+}
+
+fn parse_target(url: &str) -> Result<Target, SpecError> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| SpecError::new(format!("--target must be an http:// URL like http://127.0.0.1:8080, got {url:?}")))?;
+    let host_port = rest.trim_end_matches('/');
+    if host_port.is_empty() || host_port.contains('/') {
+        return Err(SpecError::new(format!("--target must be http://HOST:PORT, got {url:?}")));
+    }
+    Ok(Target { url: format!("http://{host_port}") })
+}
+
+pub fn run(args: &RunArgs) -> i32 {
+    let Resolved { preset, mut plan, workloads } = match resolve(args) {
+        Ok(r) => r,
+        Err(e) => return crate::usage_error(e),
+    };
+    if let Some(dir) = &args.out
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return crate::usage_error(format!("cannot create --out directory {}: {e}", dir.display()));
+    }
+    let _ = shootout_core::metrics::raise_nofile_limit();
+    let command = std::iter::once("shootout".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+    let mut env = env::describe(plan.workers, preset.name(), &command);
+    env.calibration = catalog::calibrate(&workloads);
+    plan.context.calibration = env.calibration.clone();
+
+    eprintln!(
+        "shootout: {} case(s) × {} strategies, W = {}, R = {}, budget {} per case; {} ({} cores)",
+        plan.cases.len(),
+        plan.strategies.len(),
+        plan.workers,
+        plan.repeat,
+        format_duration(plan.max_case_time),
+        env.cpu,
+        env.cores
+    );
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let no_terminal = bar.is_hidden();
+    let started = Instant::now();
+    let mut cases_done = 0usize;
+    let mut write_error: Option<String> = None;
+    let total_cases = plan.cases.len();
+    let results = runner::run(&plan, env, &mut |event, results| match event {
+        Event::Planned(n) => bar.set_length(n as u64),
+        Event::Baseline { strategy } => {
+            bar.set_message(format!("start-up · {strategy}"));
+            bar.inc(1);
+        }
+        Event::Child { case, strategy, round } => {
+            let phase = if round == 0 { "verify".to_string() } else { format!("rep {round}") };
+            if no_terminal && round == 0 && strategy == plan.strategies[0].name {
+                // No progress bar without a terminal: a line per case instead.
+                eprintln!("[{}/{}] {case}", cases_done + 1, total_cases);
+            }
+            bar.set_message(format!("{case} · {strategy} · {phase}"));
+            bar.inc(1);
+        }
+        Event::BaselinesDone => {
+            bar.suspend(|| println!("\n{}", table::baseline_table(&results.baselines).to_text()));
+        }
+        Event::CaseDone(case) => {
+            cases_done += 1;
+            let rows = table::rows_of(results, &case.name);
+            bar.suspend(|| println!("{}", table::case_table(&case.name, &rows).to_text()));
+            if let Err(e) = write_outputs(args, results) {
+                write_error.get_or_insert(e);
+            }
+        }
+    });
+    bar.finish_and_clear();
+    if let Err(e) = write_outputs(args, &results) {
+        write_error.get_or_insert(e);
+    }
+    let ok = results.cases.iter().filter(|r| r.status == shootout_core::results::Status::Ok).count();
+    eprintln!(
+        "shootout: {} rows ({ok} ok) in {:.1} s{}",
+        results.cases.len(),
+        started.elapsed().as_secs_f64(),
+        written_paths(args)
+    );
+    match write_error {
+        Some(e) => {
+            eprintln!("shootout: could not write results: {e}");
+            1
+        }
+        None => 0,
+    }
+}
+
+fn written_paths(args: &RunArgs) -> String {
+    let mut paths: Vec<String> = [&args.json, &args.csv, &args.markdown]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    if let Some(dir) = &args.out {
+        paths.push(format!("{}/", dir.display()));
+    }
+    if paths.is_empty() { String::new() } else { format!("; wrote {}", paths.join(", ")) }
+}
+
+fn write_outputs(args: &RunArgs, results: &Results) -> Result<(), String> {
+    let put = |path: &Path, text: String| write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()));
+    if let Some(p) = &args.json {
+        put(p, results.to_json())?;
+    }
+    if let Some(p) = &args.csv {
+        put(p, results.to_csv())?;
+    }
+    if let Some(p) = &args.markdown {
+        put(p, table::markdown_report(results))?;
+    }
+    if let Some(dir) = &args.out {
+        put(&dir.join("results.json"), results.to_json())?;
+        put(&dir.join("results.csv"), results.to_csv())?;
+        put(&dir.join("report.md"), table::markdown_report(results))?;
+        put(&dir.join("env.txt"), env::env_text(&results.env))?;
+    }
+    Ok(())
+}

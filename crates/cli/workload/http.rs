@@ -1,0 +1,17 @@
+//! The HTTP workload's flags. Not built yet: its issue adds them.
+
+use clap::Args;
+use shootout_core::{Case, SpecError};
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct HttpFlags {}
+
+impl HttpFlags {
+    pub fn given(&self) -> bool {
+        false
+    }
+
+    pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
+        Ok(Vec::new())
+    }
+}

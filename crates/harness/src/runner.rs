@@ -1,0 +1,381 @@
+//! The runner: every case × strategy in a fresh subprocess. First a verify pass (each
+//! strategy once, checked; a wrong answer never reaches timing), then R timed repetitions
+//! with strategies interleaved round-robin, so drift on the machine hits all of them alike.
+//! The parent samples each child's thread count, collects its rusage with `wait4` (peak RSS,
+//! even when it died by a signal), and kills it past its deadline.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use shootout_core::results::{Baseline, CaseResult, Env, Results, Stats, Status, ThroughputValue};
+use shootout_core::{Case, CaseError, Context, Target, Timed, format_duration};
+
+use crate::child::{ChildReport, ChildRequest};
+use crate::registry::Entry;
+
+/// Everything one `shootout run` measures.
+pub struct Plan {
+    pub cases: Vec<Case>,
+    pub strategies: Vec<&'static Entry>,
+    pub workers: usize,
+    pub repeat: usize,
+    /// The budget: a strategy predicted to need longer than this on a case is `skipped`.
+    pub max_case_time: Duration,
+    /// Kill a child after this long; `None` = max(3 × budget, 4 × prediction).
+    pub case_timeout: Option<Duration>,
+    /// The user's HTTP server, instead of the in-process one.
+    pub target: Option<Target>,
+    /// The `shootout` executable that children re-execute.
+    pub exe: PathBuf,
+    pub context: Context,
+}
+
+/// What the runner tells its caller as it goes (progress bar, incremental tables and files).
+pub enum Event<'a> {
+    /// The number of child processes the plan needs at most.
+    Planned(usize),
+    /// A strategy's baseline child (runtime built, nothing run) is about to start.
+    Baseline { strategy: &'a str },
+    /// A case's child is about to run. `round` 0 is the verify pass.
+    Child { case: &'a str, strategy: &'a str, round: usize },
+    BaselinesDone,
+    CaseDone(&'a Case),
+}
+
+/// One child process's life, as the parent saw it.
+#[derive(Debug)]
+pub struct ChildRun {
+    pub end: ChildEnd,
+    pub peak_rss_bytes: Option<u64>,
+    pub threads_peak: Option<usize>,
+}
+
+#[derive(Debug)]
+pub enum ChildEnd {
+    Report(ChildReport),
+    Timeout(Duration),
+    /// Died by a signal or exited without a report; the message says how, with its last words.
+    Died(String),
+}
+
+pub fn run(plan: &Plan, env: Env, on: &mut dyn FnMut(Event, &Results)) -> Results {
+    let mut results = Results::new(env);
+    let per_case = plan.strategies.len() * (1 + plan.repeat);
+    on(Event::Planned(plan.strategies.len() + plan.cases.len() * per_case), &results);
+
+    for entry in &plan.strategies {
+        on(Event::Baseline { strategy: entry.name }, &results);
+        let baseline = measure_baseline(plan, entry);
+        results.baselines.push(baseline);
+    }
+    on(Event::BaselinesDone, &results);
+
+    for case in &plan.cases {
+        let rows = run_case(plan, case, &results.baselines, &mut |event| on(event, &results));
+        results.cases.extend(rows);
+        on(Event::CaseDone(case), &results);
+    }
+    results
+}
+
+fn measure_baseline(plan: &Plan, entry: &Entry) -> Baseline {
+    let request = ChildRequest { strategy: entry.name.to_string(), workers: plan.workers, case: None, target: None };
+    let run = spawn_child(&plan.exe, &request, Duration::from_secs(60));
+    let mut b = Baseline {
+        strategy: entry.name.to_string(),
+        status: Status::Ok,
+        error: None,
+        startup_ns: None,
+        peak_rss_bytes: run.peak_rss_bytes,
+        threads: run.threads_peak,
+    };
+    match run.end {
+        ChildEnd::Report(report) => match report.result {
+            Ok(_) => {
+                b.startup_ns = Some(report.startup_ns);
+                b.threads = Some(report.threads_built.max(run.threads_peak.unwrap_or(0)));
+            }
+            Err(e) => (b.status, b.error) = (status_of(&e), Some(e.to_string())),
+        },
+        ChildEnd::Timeout(after) => {
+            (b.status, b.error) = (Status::Timeout, Some(format!("building the runtime took over {}", format_duration(after))))
+        }
+        ChildEnd::Died(why) => (b.status, b.error) = (Status::Failed, Some(why)),
+    }
+    b
+}
+
+fn status_of(e: &CaseError) -> Status {
+    match e {
+        CaseError::Unsupported(_) => Status::Unsupported,
+        CaseError::Failed(_) | CaseError::Wrong(_) => Status::Failed,
+    }
+}
+
+/// Per strategy, the state of one case as the rounds go by.
+struct Slot {
+    row: CaseResult,
+    timed: Vec<Timed>,
+    rss: Vec<u64>,
+    threads: usize,
+    live: bool,
+}
+
+/// Runs one case: the verify pass, then the timed rounds. Returns a row per strategy.
+pub fn run_case(
+    plan: &Plan,
+    case: &Case,
+    baselines: &[Baseline],
+    on: &mut dyn FnMut(Event),
+) -> Vec<CaseResult> {
+    let ideal = case.spec.ideal(&plan.context);
+    let workload = case.workload().name();
+    let mut slots: Vec<Slot> = plan
+        .strategies
+        .iter()
+        .map(|entry| {
+            let mut row = CaseResult::empty(workload, &case.name, case.spec.params(), entry.name, plan.repeat);
+            row.ideal_ns = ideal.map(|d| d.as_nanos() as u64);
+            let predicted = case.spec.predict((entry.overlap)(plan.workers), &plan.context);
+            row.predicted_ns = predicted.map(|d| d.as_nanos() as u64);
+            let mut live = true;
+            if let Some(p) = predicted.filter(|p| *p > plan.max_case_time) {
+                row.status = Status::Skipped;
+                row.error = Some(format!(
+                    "predicted {} > --max-case-time {}",
+                    shootout_core::duration::human(p.as_nanos() as f64),
+                    format_duration(plan.max_case_time)
+                ));
+                live = false;
+            }
+            Slot { row, timed: Vec::new(), rss: Vec::new(), threads: 0, live }
+        })
+        .collect();
+
+    // The server for an HTTP case lives in this (parent) process for the whole case.
+    let guard = match &case.spec {
+        shootout_core::Spec::Http(spec) => match crate::target::for_spec(spec, plan.target.as_ref()) {
+            Ok(guard) => Some(guard),
+            Err(why) => {
+                for slot in slots.iter_mut().filter(|s| s.live) {
+                    slot.row.status = Status::Failed;
+                    slot.row.error = Some(why.clone());
+                    slot.live = false;
+                }
+                None
+            }
+        },
+        _ => None,
+    };
+    let target = guard.as_ref().map(|g| g.target().clone());
+
+    for round in 0..=plan.repeat {
+        for (entry, slot) in plan.strategies.iter().zip(slots.iter_mut()) {
+            if !slot.live {
+                continue;
+            }
+            on(Event::Child { case: &case.name, strategy: entry.name, round });
+            let request = ChildRequest {
+                strategy: entry.name.to_string(),
+                workers: plan.workers,
+                case: Some(case.clone()),
+                target: target.clone(),
+            };
+            let deadline = plan.case_timeout.unwrap_or_else(|| {
+                let predicted = slot.row.predicted_ns.map_or(Duration::ZERO, Duration::from_nanos);
+                (plan.max_case_time * 3).max(predicted * 4)
+            });
+            let run = spawn_child(&plan.exe, &request, deadline);
+            let label = if round == 0 { "verify pass".to_string() } else { format!("repetition {round}") };
+            slot.threads = slot.threads.max(run.threads_peak.unwrap_or(0));
+            match run.end {
+                ChildEnd::Report(report) => {
+                    slot.threads = slot.threads.max(report.threads_built).max(report.threads_after);
+                    match report.result {
+                        Ok(timed) => {
+                            if round > 0 {
+                                slot.timed.push(timed);
+                                slot.rss.extend(run.peak_rss_bytes);
+                            }
+                        }
+                        Err(e) => {
+                            slot.row.status = status_of(&e);
+                            slot.row.error = Some(if round == 0 { e.to_string() } else { format!("{label}: {e}") });
+                            slot.live = false;
+                        }
+                    }
+                }
+                ChildEnd::Timeout(after) => {
+                    slot.row.status = Status::Timeout;
+                    slot.row.error = Some(format!("{label}: killed after {}", format_duration(after)));
+                    slot.live = false;
+                }
+                ChildEnd::Died(why) => {
+                    slot.row.status = Status::Failed;
+                    slot.row.error = Some(format!("{label}: {why}"));
+                    slot.live = false;
+                }
+            }
+        }
+    }
+    drop(guard);
+
+    let units = case.spec.units();
+    for (entry, slot) in plan.strategies.iter().zip(slots.iter_mut()) {
+        finish_row(slot, units, baselines.iter().find(|b| b.strategy == entry.name));
+    }
+    let best = slots
+        .iter()
+        .filter(|s| s.row.status == Status::Ok)
+        .filter_map(|s| s.row.wall_ns.map(|w| w.median))
+        .min();
+    for slot in &mut slots {
+        if let (Some(best), Some(wall)) = (best, slot.row.wall_ns) {
+            slot.row.x_best = Some(wall.median as f64 / best.max(1) as f64);
+        }
+    }
+    slots.into_iter().map(|s| s.row).collect()
+}
+
+/// Turns the verified repetitions into the row's statistics.
+fn finish_row(slot: &mut Slot, units: u64, baseline: Option<&Baseline>) {
+    let row = &mut slot.row;
+    row.threads_peak = (slot.threads > 0).then_some(slot.threads);
+    row.peak_rss_bytes = slot.rss.iter().copied().max();
+    if slot.timed.is_empty() {
+        return;
+    }
+    let samples: Vec<u64> = slot.timed.iter().map(|t| t.wall_ns).collect();
+    let cpu: Vec<u64> = slot.timed.iter().map(|t| t.cpu_ns).collect();
+    row.wall_ns = Stats::of(&samples);
+    row.samples_ns = samples;
+    row.cpu_ns = Stats::of(&cpu).map(|s| s.median);
+    // A repetition that failed after the verify pass leaves its status and error: the row
+    // keeps what was measured but is not `ok`.
+    if row.error.is_none() {
+        row.status = Status::Ok;
+        row.verified = true;
+    }
+    let median = row.wall_ns.map_or(0, |w| w.median);
+    // Latency and notes come from the repetition whose wall time is the median.
+    let typical = slot
+        .timed
+        .iter()
+        .min_by_key(|t| t.wall_ns.abs_diff(median))
+        .expect("non-empty");
+    row.peak_in_flight = slot.timed.iter().filter_map(|t| t.summary.peak_in_flight).max();
+    row.latency_ns = typical.summary.latency;
+    row.notes = typical.summary.notes.clone();
+    if let Some(tp) = &typical.summary.throughput {
+        row.throughput = Some(ThroughputValue {
+            unit: tp.unit.clone(),
+            value: tp.count as f64 / (median.max(1) as f64 / 1e9),
+        });
+    }
+    if let Some(ideal) = row.ideal_ns.filter(|i| *i > 0) {
+        row.x_ideal = Some(median as f64 / ideal as f64);
+    }
+    if let (Some(peak), Some(base)) = (row.peak_rss_bytes, baseline.and_then(|b| b.peak_rss_bytes)) {
+        row.mem_per_task_bytes = Some(peak.saturating_sub(base) as f64 / units.max(1) as f64);
+    }
+}
+
+/// Runs one child to completion (or to its deadline) and gathers what the OS knows of it.
+pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Duration) -> ChildRun {
+    let json = serde_json::to_string(request).expect("request serialises");
+    let spawned = Command::new(exe)
+        .arg("__child")
+        .arg("--request")
+        .arg(json)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            return ChildRun {
+                end: ChildEnd::Died(format!("could not start {}: {e}", exe.display())),
+                peak_rss_bytes: None,
+                threads_peak: None,
+            };
+        }
+    };
+    let pid = child.id() as libc::pid_t;
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+
+    let start = Instant::now();
+    let mut threads_peak = 0usize;
+    let mut timed_out = None;
+    // SAFETY: wait4 on our own child's pid, writing into locals we own.
+    let (status, usage) = loop {
+        let mut status: libc::c_int = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break (Some(status), Some(usage));
+        }
+        if r < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break (None, None);
+        }
+        if let Some(st) = shootout_core::metrics::proc_status(Some(pid as u32)) {
+            threads_peak = threads_peak.max(st.threads);
+        }
+        if start.elapsed() > deadline {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            timed_out = Some(deadline);
+            break if r == pid { (Some(status), Some(usage)) } else { (None, None) };
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    // The pid is reaped; `Child` must not try to wait on it again.
+    drop(child);
+    let out = stdout.join().unwrap_or_default();
+    let err = stderr.join().unwrap_or_default();
+    let peak_rss_bytes = usage.map(|u| u.ru_maxrss as u64 * 1024);
+    let threads_peak = (threads_peak > 0).then_some(threads_peak);
+    let last_words = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no stderr)").trim().to_string();
+
+    let end = if let Some(after) = timed_out {
+        ChildEnd::Timeout(after)
+    } else if let Some(report) = out.lines().rev().find_map(|l| serde_json::from_str::<ChildReport>(l).ok()) {
+        ChildEnd::Report(report)
+    } else {
+        match status {
+            Some(s) if libc::WIFSIGNALED(s) => {
+                ChildEnd::Died(format!("child died by signal {}: {last_words}", signal_name(libc::WTERMSIG(s))))
+            }
+            Some(s) if libc::WIFEXITED(s) => {
+                ChildEnd::Died(format!("child exited with status {} and no report: {last_words}", libc::WEXITSTATUS(s)))
+            }
+            _ => ChildEnd::Died(format!("lost track of child {pid}: {last_words}")),
+        }
+    };
+    ChildRun { end, peak_rss_bytes, threads_peak }
+}
+
+pub fn signal_name(sig: libc::c_int) -> String {
+    let name = match sig {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGINT => "SIGINT",
+        _ => return format!("{sig}"),
+    };
+    name.to_string()
+}
