@@ -1,0 +1,88 @@
+//! Every strategy × both sleep modes: verified ids in order, and the peak number of tasks
+//! waiting at once — the structural proof of concurrency, which no timing can give.
+
+use std::time::Duration;
+
+use shootout_core::{SleepMode, SleepSpec, Spec, WaitKind, WorkloadSpec};
+use shootout_harness::STRATEGIES;
+
+/// W for every strategy in this process (async-std's executor is configured once per process).
+const W: usize = 2;
+const N: usize = 64;
+/// Long enough that spawning 64 units finishes well before the first wait ends, even on a
+/// loaded CI machine; short enough that sequential's 64 waits take about 1.3 s.
+const D: Duration = Duration::from_millis(20);
+
+fn peak(strategy: &str, mode: SleepMode) -> usize {
+    let entry = STRATEGIES.iter().find(|e| e.name == strategy).unwrap();
+    let s = (entry.build)(W).unwrap();
+    let spec = SleepSpec::new(N, D, mode);
+    let outcome = s.sleep(&spec).unwrap_or_else(|e| panic!("{strategy} {mode:?}: {e}"));
+    let summary = spec.verify(&outcome).unwrap_or_else(|e| panic!("{strategy} {mode:?}: {e}"));
+    summary.peak_in_flight.unwrap()
+}
+
+#[test]
+fn sequential_waits_one_at_a_time() {
+    for mode in [SleepMode::Timer, SleepMode::Blocking] {
+        assert_eq!(peak("sequential", mode), 1, "{mode:?}");
+    }
+}
+
+#[test]
+fn rayon_overlaps_at_most_w_waits() {
+    for mode in [SleepMode::Timer, SleepMode::Blocking] {
+        let p = peak("rayon", mode);
+        assert!((1..=W).contains(&p), "{mode:?}: peak {p}");
+    }
+}
+
+#[test]
+fn threads_overlap_every_wait() {
+    for mode in [SleepMode::Timer, SleepMode::Blocking] {
+        assert_eq!(peak("threads", mode), N, "{mode:?}");
+    }
+}
+
+#[test]
+fn async_runtimes_overlap_every_timer() {
+    for name in ["tokio", "async-std", "smol"] {
+        assert_eq!(peak(name, SleepMode::Timer), N, "{name}");
+    }
+}
+
+/// Blocking waits are offloaded: far more of them wait at once than there are workers, so no
+/// worker is blocked — and never more than the blocking pool's cap.
+#[test]
+fn async_runtimes_offload_blocking_waits() {
+    for name in ["tokio", "async-std", "smol"] {
+        let entry = STRATEGIES.iter().find(|e| e.name == name).unwrap();
+        let cap = (entry.overlap)(W).of(WaitKind::Blocking).unwrap();
+        let p = peak(name, SleepMode::Blocking);
+        assert!(p > W && p <= cap.min(N), "{name}: peak {p}, W {W}, cap {cap}");
+    }
+}
+
+#[test]
+fn every_strategy_reports_its_name_workers_and_overlap() {
+    for entry in &STRATEGIES {
+        let s = (entry.build)(W).unwrap();
+        assert_eq!(s.name(), entry.name);
+        assert_eq!(s.overlap(), (entry.overlap)(W));
+        let expected_workers = if entry.name == "sequential" { 1 } else { W };
+        assert_eq!(s.workers(), expected_workers, "{}", entry.name);
+    }
+}
+
+#[test]
+fn a_single_sleep_takes_at_least_its_duration() {
+    // Not a speed target: a wait that returns early would be a wrong answer.
+    for entry in &STRATEGIES {
+        let s = (entry.build)(W).unwrap();
+        for mode in [SleepMode::Timer, SleepMode::Blocking] {
+            let spec = Spec::Sleep(SleepSpec::new(1, Duration::from_millis(5), mode));
+            let timed = spec.run_timed(s.as_ref(), None).unwrap();
+            assert!(timed.wall_ns >= 5_000_000, "{} {mode:?}: {} ns", entry.name, timed.wall_ns);
+        }
+    }
+}
