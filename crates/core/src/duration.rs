@@ -8,10 +8,9 @@ use crate::SpecError;
 /// A bare number is refused: `10` could mean seconds or milliseconds, so we make the user say.
 pub fn parse_duration(text: &str) -> Result<Duration, SpecError> {
     let t = text.trim();
-    let bad = |why: &str| SpecError::new(format!("invalid duration {text:?}: {why} (examples: 250us, 10ms, 1s)"));
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| bad("missing unit"))?;
+    let bad =
+        |why: &str| SpecError::new(format!("invalid duration {text:?}: {why} (examples: 250us, 10ms, 1s)"));
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(|| bad("missing unit"))?;
     let (number, unit) = t.split_at(split);
     if number.is_empty() {
         return Err(bad("missing number"));
@@ -33,20 +32,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, SpecError> {
     Ok(Duration::from_nanos(nanos.round() as u64))
 }
 
-/// Formats a duration the way it is parsed: the largest unit that keeps it whole, else 3
-/// significant digits. Round trips for whole values: `format_duration(parse("10ms")) == "10ms"`.
+/// Formats a duration the way it is parsed, in the largest unit that keeps it whole, so it
+/// round-trips: `format_duration(parse_duration("10ms")?) == "10ms"`.
 pub fn format_duration(d: Duration) -> String {
     let ns = d.as_nanos();
     if ns == 0 {
         return "0s".to_string();
     }
     for (unit, per) in [("s", 1_000_000_000u128), ("ms", 1_000_000), ("us", 1_000)] {
-        if ns % per == 0 {
+        if ns.is_multiple_of(per) {
             return format!("{}{unit}", ns / per);
         }
-    }
-    if ns % 1_000_000_000 != ns && ns >= 1_000_000_000 {
-        return format!("{:.3}s", d.as_secs_f64());
     }
     format!("{ns}ns")
 }
