@@ -1,17 +1,62 @@
-//! The queue workload's flags. Not built yet: its issue adds them.
+//! The queue workload's flags: P producers, C consumers, a channel of capacity B, M messages,
+//! a consumer cost per message and optional producer pacing.
+
+use std::time::Duration;
 
 use clap::Args;
-use shootout_core::{Case, SpecError};
+use shootout_core::queue::{Capacity, Cost};
+use shootout_core::{Case, QueueSpec, Spec, SpecError, WorkloadSpec};
 
 #[derive(Debug, Clone, Default, Args)]
-pub struct QueueFlags {}
+#[command(next_help_heading = "Queue workload (replaces the preset's queue cases)")]
+pub struct QueueFlags {
+    /// Number of messages M, ids 0..M split among the producers [default: 200_000]
+    #[arg(long, value_name = "M", value_parser = super::count, allow_hyphen_values = true)]
+    pub messages: Option<u64>,
+    /// Number of producers P [default: 1]
+    #[arg(long, value_name = "P", value_parser = super::count, allow_hyphen_values = true)]
+    pub producers: Option<u64>,
+    /// Number of consumers C; a comma-separated list runs one case each, e.g. 1,10 [default: 1]
+    #[arg(long, value_name = "C,..", value_parser = super::count, value_delimiter = ',', allow_hyphen_values = true)]
+    pub consumers: Vec<u64>,
+    /// Channel capacity B (at least 1) or "unbounded" [default: 1024]
+    #[arg(long, value_name = "B", allow_hyphen_values = true)]
+    pub capacity: Option<String>,
+    /// What a consumer does per message: none, cpu:ITERATIONS or wait:DURATION (e.g. wait:1ms) [default: none]
+    #[arg(long, value_name = "COST", allow_hyphen_values = true)]
+    pub cost: Option<String>,
+    /// A wait before each put by every producer, e.g. 100us [default: none]
+    #[arg(long, value_name = "DUR", value_parser = super::duration, allow_hyphen_values = true)]
+    pub pacing: Option<Duration>,
+}
 
 impl QueueFlags {
     pub fn given(&self) -> bool {
-        false
+        self.messages.is_some()
+            || self.producers.is_some()
+            || !self.consumers.is_empty()
+            || self.capacity.is_some()
+            || self.cost.is_some()
+            || self.pacing.is_some()
     }
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
-        Ok(Vec::new())
+        let messages = super::to_usize("--messages", self.messages.unwrap_or(200_000))?;
+        let producers = super::to_usize("--producers", self.producers.unwrap_or(1))?;
+        let capacity = Capacity::parse(self.capacity.as_deref().unwrap_or("1024"))?;
+        let cost = Cost::parse(self.cost.as_deref().unwrap_or("none"))?;
+        let pacing = self.pacing.unwrap_or(Duration::ZERO);
+        let consumers = if self.consumers.is_empty() { vec![1] } else { self.consumers.clone() };
+        consumers
+            .into_iter()
+            .map(|c| {
+                let consumers = super::to_usize("--consumers", c)?;
+                let spec = QueueSpec::new(messages, producers, consumers, capacity)
+                    .with_cost(cost)
+                    .with_pacing(pacing);
+                spec.validate()?;
+                Ok(Case::new(spec.case_name(), Spec::Queue(spec)))
+            })
+            .collect()
     }
 }

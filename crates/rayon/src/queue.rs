@@ -1,8 +1,156 @@
-//! Not built yet: the queue issue replaces this module.
+//! Consumers are rayon's own idiom for a channel: `receiver.into_iter().par_bridge()` on the
+//! pool, so the pool's W threads take messages from the channel, whatever C is (rayon decides
+//! how many threads consume; each `fold` split is one consumer in the report).
+//!
+//! Producers are P plain threads outside the pool. Inside the pool they could deadlock it:
+//! `par_bridge` calls the blocking `recv` while holding its iterator lock, and a pool thread
+//! blocked there (or on that lock) runs nothing else. Once the consumers hold all W threads on
+//! an empty queue, producers queued as pool jobs never run; and producers blocked on a full
+//! bounded queue hold threads the consumers need. Outside the pool a producer always has its
+//! own thread, so no P, C, B combination can stall (the no-deadlock test runs P + C > W with
+//! B = 1, and fails under a watchdog when the producers are moved into the pool).
+//!
+//! The calling thread is the joiner: inside `in_place_scope` it waits until every message is
+//! acknowledged, drops its sender (the channel disconnects once the producers are done, and
+//! the bridge ends), and the scope joins the consumers; then it joins the producers.
 
-use shootout_core::{QueueOutcome, RunError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
-pub(crate) fn run(_strategy: &crate::Rayon, spec: &shootout_core::QueueSpec) -> Result<QueueOutcome, RunError> {
-    let _ = spec;
-    Err(RunError::Unsupported("not built yet".into()))
+use crossbeam_channel::Sender;
+use rayon::prelude::*;
+use shootout_core::queue::{
+    Board, Capacity, ConsumerReport, ConsumerTally, Cost, Message, ProducerReport, Tripwire, cpu_work,
+};
+use shootout_core::{QueueOutcome, QueueSpec, RunError};
+
+pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
+    let board = Board::new(spec);
+    let (tx, rx) = match spec.capacity {
+        Capacity::Bounded(b) => crossbeam_channel::bounded::<Message>(b),
+        Capacity::Unbounded => crossbeam_channel::unbounded(),
+    };
+    // Woken by the acknowledgement that completes the run, or by a unit that died.
+    let (wake, woken) = crossbeam_channel::unbounded::<()>();
+
+    let mut producers = Vec::with_capacity(spec.producers);
+    let mut refused = None;
+    for index in 0..spec.producers {
+        match spawn_producer(spec, index, &board, &tx, &wake) {
+            Ok(handle) => producers.push(handle),
+            Err(err) => {
+                refused = Some(RunError::spawn(index, spec.producers, &err));
+                break;
+            }
+        }
+    }
+    if let Some(err) = refused {
+        // No consumer will run: dropping the receiver makes the started producers' sends fail.
+        drop((rx, tx));
+        let _ = join_all(producers);
+        return Err(err);
+    }
+
+    let closed = AtomicBool::new(false);
+    let bridge = std::sync::Mutex::new(Vec::new());
+    let cost = spec.cost;
+    let scoped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        strategy.pool().in_place_scope(|scope| {
+            let (board, wake, closed, bridge) = (&board, &wake, &closed, &bridge);
+            // The receiver moves into the job: when the consumers end, so does every receiver.
+            scope.spawn(move |_| {
+                let alarm = Tripwire::new(|| {
+                    let _ = wake.send(());
+                });
+                let messages = std::iter::from_fn(|| match rx.recv() {
+                    Ok(message) => Some(message),
+                    Err(_) => {
+                        closed.store(true, Ordering::Release);
+                        None
+                    }
+                });
+                let tallies: Vec<ConsumerTally> = messages
+                    .par_bridge()
+                    .fold(
+                        || board.consumer(),
+                        |mut tally, message| {
+                            {
+                                let _busy = tally.busy();
+                                match cost {
+                                    Cost::None => {}
+                                    Cost::Cpu(k) => {
+                                        cpu_work(k, message.id);
+                                    }
+                                    Cost::Wait(d) => std::thread::sleep(d),
+                                }
+                            }
+                            if tally.processed(message) {
+                                let _ = wake.send(());
+                            }
+                            tally
+                        },
+                    )
+                    .collect();
+                alarm.disarm();
+                // The bridge ends only when the iterator does, and that is only on disconnect.
+                let saw_close = closed.load(Ordering::Acquire);
+                let reports = tallies.into_iter().map(|t| t.finish(saw_close)).collect();
+                *bridge.lock().unwrap_or_else(|e| e.into_inner()) = reports;
+            });
+            // join() runs here, on the calling thread, never on a pool thread.
+            let _ = woken.recv();
+            drop(tx);
+        })
+    }));
+    let producers = join_all(producers);
+    if let Err(payload) = scoped {
+        return Err(RunError::panicked("a rayon queue consumer", payload));
+    }
+    let consumers: Vec<ConsumerReport> = bridge.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(board.finish(producers?, consumers))
+}
+
+fn spawn_producer(
+    spec: &QueueSpec,
+    index: usize,
+    board: &Arc<Board>,
+    tx: &Sender<Message>,
+    wake: &Sender<()>,
+) -> std::io::Result<JoinHandle<ProducerReport>> {
+    let (board, tx, wake) = (Arc::clone(board), tx.clone(), wake.clone());
+    let ids = spec.producer_ids(index);
+    let pacing = spec.pacing;
+    std::thread::Builder::new().name(format!("queue-producer-{index}")).spawn(move || {
+        let alarm = Tripwire::new(move || {
+            let _ = wake.send(());
+        });
+        let mut tally = board.producer();
+        for id in ids {
+            if !pacing.is_zero() {
+                std::thread::sleep(pacing);
+            }
+            let message = tally.message(id);
+            if tx.send(message).is_err() {
+                break; // no consumer is left; the joiner reports why
+            }
+            tally.sent(&message, || tx.len());
+        }
+        alarm.disarm();
+        tally.finish()
+    })
+}
+
+fn join_all(handles: Vec<JoinHandle<ProducerReport>>) -> Result<Vec<ProducerReport>, RunError> {
+    let mut out = Vec::with_capacity(handles.len());
+    let mut panicked = None;
+    for handle in handles {
+        match handle.join() {
+            Ok(report) => out.push(report),
+            Err(payload) => {
+                panicked.get_or_insert_with(|| RunError::panicked("a queue producer", payload));
+            }
+        }
+    }
+    panicked.map_or(Ok(out), Err)
 }

@@ -1,8 +1,106 @@
-//! Not built yet: the queue issue replaces this module.
+//! P producer tasks and C consumer tasks spawned on the runtime, on one async-channel (the
+//! same channel on all three async runtimes, so they are compared, not their channels).
+//! Consumer waits are `tokio::time::sleep`. The calling thread only `block_on`s the final join:
+//! wait until every message is acknowledged (`queue.join()`), close the channel (every
+//! consumer's `recv` then fails once the queue is empty), and await every task.
 
+use std::sync::Arc;
+
+use async_channel::{Receiver, Sender};
+use shootout_core::queue::{
+    Board, Capacity, ConsumerReport, Cost, Message, ProducerReport, QueueSpec, Tripwire, cpu_work,
+};
 use shootout_core::{QueueOutcome, RunError};
+use tokio::task::JoinHandle;
 
-pub(crate) fn run(_strategy: &crate::Tokio, spec: &shootout_core::QueueSpec) -> Result<QueueOutcome, RunError> {
-    let _ = spec;
-    Err(RunError::Unsupported("not built yet".into()))
+pub(crate) fn run(strategy: &crate::Tokio, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
+    let board = Board::new(spec);
+    let (tx, rx) = match spec.capacity {
+        Capacity::Bounded(b) => async_channel::bounded::<Message>(b),
+        Capacity::Unbounded => async_channel::unbounded(),
+    };
+    // Woken by the acknowledgement that completes the run, or by a task that died.
+    let (wake, woken) = async_channel::unbounded::<()>();
+    let rt = strategy.runtime();
+
+    let consumers: Vec<JoinHandle<ConsumerReport>> = (0..spec.consumers)
+        .map(|_| rt.spawn(consume(Arc::clone(&board), rx.clone(), spec.cost, wake.clone())))
+        .collect();
+    drop(rx);
+    let producers: Vec<JoinHandle<ProducerReport>> = (0..spec.producers)
+        .map(|index| {
+            let (board, tx, wake) = (Arc::clone(&board), tx.clone(), wake.clone());
+            let ids = spec.producer_ids(index);
+            let pacing = spec.pacing;
+            rt.spawn(async move {
+                let alarm = Tripwire::new(move || {
+                    let _ = wake.try_send(());
+                });
+                let mut tally = board.producer();
+                for id in ids {
+                    if !pacing.is_zero() {
+                        tokio::time::sleep(pacing).await;
+                    }
+                    let message = tally.message(id);
+                    if tx.send(message).await.is_err() {
+                        break; // the joiner closed the channel after a failure
+                    }
+                    tally.sent(&message, || tx.len());
+                }
+                alarm.disarm();
+                tally.finish()
+            })
+        })
+        .collect();
+    drop(wake);
+
+    let (producers, consumers) = rt.block_on(async move {
+        let _ = woken.recv().await;
+        tx.close();
+        (join_all(producers, "a queue producer").await, join_all(consumers, "a queue consumer").await)
+    });
+    Ok(board.finish(producers?, consumers?))
+}
+
+/// A consumer task: take, process, acknowledge, until the channel is closed and drained.
+async fn consume(board: Arc<Board>, rx: Receiver<Message>, cost: Cost, wake: Sender<()>) -> ConsumerReport {
+    let alarm = Tripwire::new(|| {
+        let _ = wake.try_send(());
+    });
+    let mut tally = board.consumer();
+    while let Ok(message) = rx.recv().await {
+        {
+            let _busy = tally.busy();
+            match cost {
+                Cost::None => {}
+                Cost::Cpu(k) => {
+                    cpu_work(k, message.id);
+                }
+                Cost::Wait(d) => tokio::time::sleep(d).await,
+            }
+        }
+        if tally.processed(message) {
+            let _ = wake.try_send(());
+        }
+    }
+    alarm.disarm();
+    tally.finish(true)
+}
+
+/// Awaits every handle (all of them, even after a failure) and reports the first failure.
+async fn join_all<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>, RunError> {
+    let mut out = Vec::with_capacity(handles.len());
+    let mut failed = None;
+    for handle in handles {
+        match handle.await {
+            Ok(value) => out.push(value),
+            Err(err) => {
+                failed.get_or_insert_with(|| match err.try_into_panic() {
+                    Ok(payload) => RunError::panicked(what, payload),
+                    Err(err) => RunError::failed(format!("{what} failed: {err}")),
+                });
+            }
+        }
+    }
+    failed.map_or(Ok(out), Err)
 }

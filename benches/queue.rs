@@ -1,0 +1,25 @@
+//! The queue workload under criterion: P producers, C consumers and a channel of capacity B,
+//! for every strategy.
+//!
+//! What it measures: how long a strategy takes to move M message ids from its producers to its
+//! consumers, have each processed and acknowledged (`task_done`), wait for the last
+//! acknowledgement (`queue.join()`), close the channel and join every producer and consumer.
+//! The groups are the quick preset's queue cases: spsc, mpsc (4→1) and mpmc (4→4) through
+//! bounded(1), bounded(1024) and unbounded channels with tiny messages
+//! (`queue/mpmc/p=4/c=4/b=1024/m=200000`, ...), and the latency-bound cases whose consumers
+//! wait 1 ms per message (`queue/spmc/p=1/c=10/b=100/m=200/wait=1ms`). Runtimes are built once,
+//! outside timing, and every iteration's answer is verified (every message exactly once, every
+//! consumer shut down by the close).
+//!
+//! `cargo bench --bench queue` takes about three minutes on two cores (66 case × strategy pairs,
+//! each about 2.5 s of warm-up and samples).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use shootout_core::Workload;
+
+fn queue(c: &mut Criterion) {
+    shootout_harness::bench::bench_workload(c, Workload::Queue);
+}
+
+criterion_group!(benches, queue);
+criterion_main!(benches);
