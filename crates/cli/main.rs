@@ -1,7 +1,9 @@
 //! `shootout`: measure sequential code, threads, rayon, tokio, async-std and smol on the same
 //! verified workloads. With no arguments it runs the quick preset of everything.
 
+mod compare;
 mod list;
+mod report;
 mod run;
 mod workload;
 
@@ -25,6 +27,13 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// List the strategies, the workloads and each preset's cases
     List(list::ListArgs),
+    /// Render a results file: markdown report (ranking, decision guide, tables), SVG charts, README splice
+    Report(report::ReportArgs),
+    /// Compare two results files: B ÷ A per case and strategy, with a noise flag
+    Compare(compare::CompareArgs),
+    /// Internal: criterion's estimates under DIR as shootout's tables (scripts/bench.sh)
+    #[command(name = "criterion-tables", hide = true)]
+    CriterionTables(report::CriterionTablesArgs),
     /// Internal: run one case in this fresh process and report it as JSON
     #[command(name = "__child", hide = true)]
     Child {
@@ -57,6 +66,9 @@ fn main() {
         None => run::run(&run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::List(args)) => list::list(&args),
+        Some(Command::Report(args)) => report::report(&args),
+        Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::CriterionTables(args)) => report::criterion_tables(&args),
         Some(Command::Child { request }) => shootout_harness::child::main(&request),
     };
     std::process::exit(code);

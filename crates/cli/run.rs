@@ -149,9 +149,9 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
 }
 
 fn parse_target(url: &str) -> Result<Target, SpecError> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| SpecError::new(format!("--target must be an http:// URL like http://127.0.0.1:8080, got {url:?}")))?;
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        SpecError::new(format!("--target must be an http:// URL like http://127.0.0.1:8080, got {url:?}"))
+    })?;
     let host_port = rest.trim_end_matches('/');
     if host_port.is_empty() || host_port.contains('/') {
         return Err(SpecError::new(format!("--target must be http://HOST:PORT, got {url:?}")));
@@ -170,7 +170,8 @@ pub fn run(args: &RunArgs) -> i32 {
         return crate::usage_error(format!("cannot create --out directory {}: {e}", dir.display()));
     }
     let _ = shootout_core::metrics::raise_nofile_limit();
-    let command = std::iter::once("shootout".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+    let command =
+        std::iter::once("shootout".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
     let mut env = env::describe(plan.workers, preset.name(), &command);
     env.calibration = catalog::calibrate(&workloads);
     plan.context.calibration = env.calibration.clone();
@@ -256,7 +257,9 @@ fn written_paths(args: &RunArgs) -> String {
 }
 
 fn write_outputs(args: &RunArgs, results: &Results) -> Result<(), String> {
-    let put = |path: &Path, text: String| write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()));
+    let put = |path: &Path, text: String| {
+        write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    };
     if let Some(p) = &args.json {
         put(p, results.to_json())?;
     }
@@ -269,7 +272,7 @@ fn write_outputs(args: &RunArgs, results: &Results) -> Result<(), String> {
     if let Some(dir) = &args.out {
         put(&dir.join("results.json"), results.to_json())?;
         put(&dir.join("results.csv"), results.to_csv())?;
-        put(&dir.join("report.md"), table::markdown_report(results))?;
+        put(&dir.join("report.md"), shootout_harness::report::render(results))?;
         put(&dir.join("env.txt"), env::env_text(&results.env))?;
     }
     Ok(())

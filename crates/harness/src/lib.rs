@@ -3,8 +3,12 @@
 
 pub mod bench;
 pub mod child;
+pub mod compare;
+pub mod criterion_tables;
 pub mod env;
+pub mod plot;
 pub mod registry;
+pub mod report;
 pub mod runner;
 pub mod table;
 pub mod target;

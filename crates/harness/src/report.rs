@@ -1,0 +1,1075 @@
+//! The published report, rendered from a results file alone: the machine, a decision guide
+//! written from the measured numbers, a ranking per workload that respects noise, the start-up
+//! table and a table per case. Also the README splice between the shootout markers.
+
+use std::collections::BTreeMap;
+
+use shootout_core::duration::human;
+use shootout_core::results::{CaseResult, Results, Stats, Status};
+
+use crate::table::{self, Table};
+
+pub const BEGIN_MARKER: &str = "<!-- shootout:begin -->";
+pub const END_MARKER: &str = "<!-- shootout:end -->";
+
+/// A verified time: every ratio, ranking and chart is computed from these alone.
+pub fn measured(row: &CaseResult) -> Option<Stats> {
+    if row.status == Status::Ok && row.verified { row.wall_ns } else { None }
+}
+
+/// Two min–max ranges that overlap: this run cannot tell them apart.
+pub fn overlaps(a: Stats, b: Stats) -> bool {
+    a.min <= b.max && b.min <= a.max
+}
+
+/// The variant of a case name, `<workload>/<variant>/<params>`: `timer` in `sleep/timer/n=1`.
+pub fn variant(case: &str) -> &str {
+    case.split('/').nth(1).unwrap_or("")
+}
+
+/// The size a case scales with: tasks, units, requests or messages.
+pub fn size_of(row: &CaseResult) -> Option<u64> {
+    ["tasks", "units", "requests", "messages"]
+        .iter()
+        .find_map(|k| row.params.get(*k).and_then(|v| v.as_u64()))
+}
+
+pub fn param_f64(row: &CaseResult, key: &str) -> Option<f64> {
+    row.params.get(key).and_then(|v| v.as_f64())
+}
+
+pub fn param_text(row: &CaseResult, key: &str) -> Option<String> {
+    match row.params.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// A ratio with the precision its size deserves: 1.04, 13.4, 152.
+pub fn ratio(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A rate: 950, 12.3k, 4.56M.
+pub fn rate(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// A count with thousands separators: 100,000.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A millisecond parameter as a duration: 10 → "10 ms", 0.5 → "500 µs".
+pub fn millis(ms: f64) -> String {
+    if ms == 0.0 {
+        "0 ms".to_string()
+    } else if ms.fract() == 0.0 && (1.0..1000.0).contains(&ms) {
+        format!("{ms:.0} ms")
+    } else {
+        human(ms * 1e6)
+    }
+}
+
+pub fn geomean(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() <= max {
+        line.to_string()
+    } else {
+        format!("{}…", line.chars().take(max).collect::<String>().trim_end())
+    }
+}
+
+/// One case: its rows and the best (lowest median) verified time.
+#[derive(Debug, Clone)]
+pub struct CaseView<'a> {
+    pub name: &'a str,
+    pub workload: &'a str,
+    pub rows: Vec<&'a CaseResult>,
+    pub best: Option<Stats>,
+}
+
+impl<'a> CaseView<'a> {
+    /// Median ÷ the best median of this case, for a verified row.
+    pub fn x_best(&self, row: &CaseResult) -> Option<f64> {
+        let (m, b) = (measured(row)?, self.best?);
+        Some(m.median as f64 / b.median.max(1) as f64)
+    }
+
+    /// A verified row whose min–max overlaps the best row's (the best row included).
+    pub fn within_noise(&self, row: &CaseResult) -> bool {
+        matches!((measured(row), self.best), (Some(m), Some(b)) if overlaps(m, b))
+    }
+
+    pub fn row(&self, strategy: &str) -> Option<&'a CaseResult> {
+        self.rows.iter().copied().find(|r| r.strategy == strategy)
+    }
+
+    pub fn variant(&self) -> &'a str {
+        variant(self.name)
+    }
+
+    fn size(&self) -> Option<u64> {
+        self.rows.first().and_then(|r| size_of(r))
+    }
+}
+
+/// Every case of a results file in first-seen order.
+pub fn case_views(results: &Results) -> Vec<CaseView<'_>> {
+    let mut views: Vec<CaseView<'_>> = Vec::new();
+    for row in &results.cases {
+        match views.iter_mut().find(|v| v.name == row.case) {
+            Some(v) => v.rows.push(row),
+            None => {
+                views.push(CaseView { name: &row.case, workload: &row.workload, rows: vec![row], best: None })
+            }
+        }
+    }
+    for v in &mut views {
+        v.best = v.rows.iter().filter_map(|r| measured(r)).min_by_key(|s| s.median);
+    }
+    views
+}
+
+/// Strategy names in first-seen order (the registry's order when the runner wrote the file).
+pub fn strategies(results: &Results) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in results
+        .cases
+        .iter()
+        .map(|r| r.strategy.as_str())
+        .chain(results.baselines.iter().map(|b| b.strategy.as_str()))
+    {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn workloads(results: &Results) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for r in &results.cases {
+        if !names.contains(&r.workload.as_str()) {
+            names.push(&r.workload);
+        }
+    }
+    names
+}
+
+/// One strategy's place in a workload family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub strategy: String,
+    /// 1-based; `None` when the strategy completed none of the family's cases.
+    pub rank: Option<usize>,
+    /// Shares its rank with another strategy (equal scores as printed).
+    pub tied: bool,
+    /// Geometric mean of × best, counting a case where the strategy is within noise of the
+    /// best as 1.0: what the ranking sorts by.
+    pub score: Option<f64>,
+    /// Plain geometric mean of × best over the cases the strategy completed.
+    pub geomean: Option<f64>,
+    pub completed: usize,
+    pub within_noise: usize,
+    pub cases: usize,
+    /// Cases not completed, by status.
+    pub not_ok: BTreeMap<&'static str, usize>,
+}
+
+/// Whether a case counts in its workload's ranking: a single-sleep baseline measures the timer,
+/// not concurrency (fairness rule 7 publishes it beside the sleep tables).
+pub fn ranked(view: &CaseView<'_>) -> bool {
+    !(view.workload == "sleep" && view.variant() == "baseline")
+}
+
+/// The ranking of one family of cases, best first (rebar's `rank`: the geometric mean of
+/// × best over the cases each strategy completed), with noise respected: on a case where a
+/// strategy's min–max overlaps the best strategy's, it counts as the best. Strategies that
+/// completed every case rank before those that did not; strategies whose scores print the
+/// same (in the same tier) share a rank.
+pub fn ranking(views: &[&CaseView<'_>], strategies: &[&str]) -> Vec<Standing> {
+    let mut standings: Vec<Standing> = Vec::new();
+    for &name in strategies {
+        let mut raw = Vec::new();
+        let mut adjusted = Vec::new();
+        let mut within = 0;
+        let mut cases = 0;
+        let mut not_ok: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for v in views {
+            let Some(row) = v.row(name) else { continue };
+            cases += 1;
+            match v.x_best(row) {
+                Some(x) => {
+                    raw.push(x);
+                    if v.within_noise(row) {
+                        within += 1;
+                        adjusted.push(1.0);
+                    } else {
+                        adjusted.push(x);
+                    }
+                }
+                None => {
+                    *not_ok
+                        .entry(if row.status == Status::Ok { "unverified" } else { row.status.name() })
+                        .or_default() += 1
+                }
+            }
+        }
+        if cases == 0 {
+            continue;
+        }
+        standings.push(Standing {
+            strategy: name.to_string(),
+            rank: None,
+            tied: false,
+            score: geomean(&adjusted),
+            geomean: geomean(&raw),
+            completed: raw.len(),
+            within_noise: within,
+            cases,
+            not_ok,
+        });
+    }
+    // A strategy that could not complete every case ranks after every one that did: a score
+    // over only the easy cases would flatter it. Within a tier: by score, then by plain
+    // geomean; the sort is stable, so equal strategies keep the file's order.
+    let tier = |s: &Standing| match s.score {
+        Some(_) if s.completed == s.cases => 0,
+        Some(_) => 1,
+        None => 2,
+    };
+    standings.sort_by(|a, b| {
+        tier(a).cmp(&tier(b)).then_with(|| match (a.score, b.score) {
+            (Some(x), Some(y)) => {
+                x.total_cmp(&y).then(a.geomean.unwrap_or(0.0).total_cmp(&b.geomean.unwrap_or(0.0)))
+            }
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
+    let printed: Vec<Option<(u8, String)>> =
+        standings.iter().map(|s| s.score.map(|x| (tier(s), ratio(x)))).collect();
+    for i in 0..standings.len() {
+        if printed[i].is_none() {
+            continue;
+        }
+        let first_equal = (0..i).find(|&j| printed[j] == printed[i]).unwrap_or(i);
+        standings[i].rank = Some(first_equal + 1);
+        let tied = printed.iter().enumerate().any(|(j, p)| j != i && *p == printed[i]);
+        standings[i].tied = tied;
+    }
+    standings
+}
+
+fn ranking_table(title: String, standings: &[Standing]) -> Table {
+    let mut table = Table {
+        title,
+        headers: [
+            "rank",
+            "strategy",
+            "score",
+            "geomean × best",
+            "within noise",
+            "completed",
+            "not completed",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: Vec::new(),
+        right: vec![true, false, true, true, true, true, false],
+    };
+    for s in standings {
+        let not_ok: Vec<String> = s.not_ok.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        table.rows.push(vec![
+            match s.rank {
+                Some(r) if s.tied => format!("{r}="),
+                Some(r) => r.to_string(),
+                None => "–".to_string(),
+            },
+            s.strategy.clone(),
+            s.score.map_or_else(|| "–".to_string(), ratio),
+            s.geomean.map_or_else(|| "–".to_string(), ratio),
+            if s.completed == 0 {
+                "–".to_string()
+            } else {
+                format!("{} of {}", s.within_noise, s.completed)
+            },
+            format!("{} of {}", s.completed, s.cases),
+            if not_ok.is_empty() { "–".to_string() } else { not_ok.join(", ") },
+        ]);
+    }
+    table
+}
+
+/// The per-case table of the terminal output, with `≈` beside the × best of every strategy
+/// within noise of the best (min–max ranges overlap).
+pub fn case_table(view: &CaseView<'_>) -> Table {
+    let rows: Vec<CaseResult> = view.rows.iter().map(|r| (*r).clone()).collect();
+    let mut t = table::case_table(view.name, &rows);
+    if let Some(col) = t.headers.iter().position(|h| h == "× best") {
+        for (cells, row) in t.rows.iter_mut().zip(&view.rows) {
+            let is_best = measured(row).zip(view.best).is_some_and(|(m, b)| m.median == b.median);
+            if view.within_noise(row) && !is_best {
+                cells[col].push_str(" ≈");
+            }
+        }
+    }
+    t
+}
+
+/// The machine line: what a reader needs to know where the numbers come from.
+pub fn machine_line(results: &Results) -> String {
+    let e = &results.env;
+    let mut parts = vec![format!("**{}**, {} cores", e.cpu, e.cores)];
+    if e.memory_bytes > 0 {
+        parts.push(format!("{:.1} GiB", e.memory_bytes as f64 / (1u64 << 30) as f64));
+    }
+    for (label, value) in [("", &e.os), ("Linux ", &e.kernel)] {
+        if !value.is_empty() && value != "unknown" {
+            parts.push(format!("{label}{value}"));
+        }
+    }
+    parts.push(format!("W = {}", e.workers));
+    parts.push(e.rustc.clone());
+    parts.push(format!("git {}", e.git));
+    parts.push(format!("preset {}", if e.preset.is_empty() { "custom" } else { &e.preset }));
+    parts.push(e.date.clone());
+    parts.join(" · ")
+}
+
+/// The report without charts.
+pub fn render(results: &Results) -> String {
+    render_with_charts(results, &[])
+}
+
+/// The report, with charts linked as `(alt text, link)` after the ranking.
+pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> String {
+    let e = &results.env;
+    let views = case_views(results);
+    let names = strategies(results);
+    let mut out = format!("### shootout results — {} ({} cores), {}\n\n", e.cpu, e.cores, e.date);
+    out.push_str(&machine_line(results));
+    out.push_str("\n\n");
+    if !e.command.is_empty() {
+        out.push_str(&format!("Measured with `{}`", e.command));
+        let versions: Vec<String> =
+            ["tokio", "async-std", "smol", "rayon", "crossbeam-channel", "async-channel", "hyper", "ureq"]
+                .iter()
+                .filter_map(|k| e.versions.get(*k).map(|v| format!("{k} {v}")))
+                .collect();
+        if !versions.is_empty() {
+            out.push_str(&format!(" ({})", versions.join(", ")));
+        }
+        out.push_str(".\n\n");
+    }
+
+    out.push_str("### Decision guide\n\n");
+    let guide = decision_guide(results, &views, &names);
+    if guide.is_empty() {
+        out.push_str("No case in this file completed, so there is nothing to decide from.\n");
+    }
+    for line in guide {
+        out.push_str(&format!("- {line}\n"));
+    }
+    out.push('\n');
+
+    out.push_str("### Ranking per workload\n\n");
+    out.push_str(
+        "Score: the geometric mean over a workload's cases of median ÷ the best median of the same case \
+         (rebar's `rank`), where a case on which the strategy's min–max overlaps the best strategy's counts \
+         as 1.00 (within noise). Equal scores share a rank (`=`). A strategy is scored only on the cases it \
+         completed, and one that did not complete every case ranks after all that did. Single-sleep \
+         baselines (timer precision) are reported beside the sleep tables, not ranked.\n\n",
+    );
+    for workload in workloads(results) {
+        let family: Vec<&CaseView<'_>> =
+            views.iter().filter(|v| v.workload == workload && ranked(v)).collect();
+        if family.is_empty() {
+            continue;
+        }
+        let standings = ranking(&family, &names);
+        let title = format!("{workload} ({} case{})", family.len(), if family.len() == 1 { "" } else { "s" });
+        out.push_str(&ranking_table(title, &standings).to_markdown());
+        out.push('\n');
+    }
+
+    if !charts.is_empty() {
+        out.push_str("### Charts\n\n");
+        for (alt, link) in charts {
+            out.push_str(&format!("![{alt}]({link})\n\n"));
+        }
+    }
+
+    if !results.baselines.is_empty() {
+        out.push_str(&table::baseline_table(&results.baselines).to_markdown());
+        out.push('\n');
+    }
+    out.push_str(
+        "Per case: median with min–max over the timed repetitions; × best = median ÷ the best median of \
+         the case; `≈` = min–max overlaps the best strategy's (within noise); × ideal = median ÷ the \
+         physical floor of the case; CPU = user + system time of one run.\n",
+    );
+    for workload in workloads(results) {
+        out.push_str(&format!("\n### {workload}\n"));
+        for v in views.iter().filter(|v| v.workload == workload) {
+            out.push('\n');
+            out.push_str(&case_table(v).to_markdown());
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The decision guide
+
+/// What one strategy did across the cases of one guide line.
+struct Tally<'a> {
+    strategy: &'a str,
+    ratios: Vec<f64>,
+    within_noise: usize,
+    completed: Vec<&'a CaseResult>,
+    not_ok: Vec<&'a CaseResult>,
+}
+
+impl Tally<'_> {
+    fn geomean(&self) -> f64 {
+        geomean(&self.ratios).unwrap_or(f64::INFINITY)
+    }
+    fn lo(&self) -> f64 {
+        self.ratios.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+    fn hi(&self) -> f64 {
+        self.ratios.iter().copied().fold(0.0, f64::max)
+    }
+    fn noise_everywhere(&self) -> bool {
+        !self.ratios.is_empty() && self.within_noise == self.ratios.len() && self.not_ok.is_empty()
+    }
+}
+
+fn tallies<'a>(views: &[&CaseView<'a>], strategies: &[&'a str]) -> Vec<Tally<'a>> {
+    strategies
+        .iter()
+        .filter_map(|&name| {
+            let mut t = Tally {
+                strategy: name,
+                ratios: Vec::new(),
+                within_noise: 0,
+                completed: Vec::new(),
+                not_ok: Vec::new(),
+            };
+            for v in views {
+                let Some(row) = v.row(name) else { continue };
+                match v.x_best(row) {
+                    Some(x) => {
+                        t.ratios.push(x);
+                        t.completed.push(row);
+                        if v.within_noise(row) {
+                            t.within_noise += 1;
+                        }
+                    }
+                    None => t.not_ok.push(row),
+                }
+            }
+            (!t.ratios.is_empty() || !t.not_ok.is_empty()).then_some(t)
+        })
+        .collect()
+}
+
+/// How a line describes what was measured per strategy on a single case.
+#[derive(Clone, Copy)]
+struct LineStyle {
+    workers: usize,
+    /// Names the concurrent units when the situation is a wait, so a strategy that ran at most
+    /// W of them at once is called out; `None` for CPU-bound or queue work.
+    waits: Option<&'static str>,
+}
+
+/// Why a strategy did not complete: "skipped on 2: predicted …", "failed on CASE: reason".
+fn not_ok_note(rows: &[&CaseResult], total: usize) -> String {
+    let mut parts = Vec::new();
+    let skipped: Vec<&&CaseResult> = rows.iter().filter(|r| r.status == Status::Skipped).collect();
+    if !skipped.is_empty() {
+        let on = if skipped.len() == total {
+            "skipped".to_string()
+        } else {
+            format!("skipped on {}", skipped.len())
+        };
+        parts.push(match skipped[0].error.as_deref() {
+            Some(why) => format!("{on}: {}", shorten(why, 60)),
+            None => on,
+        });
+    }
+    for r in rows.iter().filter(|r| r.status != Status::Skipped) {
+        let status = if r.status == Status::Ok { "unverified" } else { r.status.name() };
+        parts.push(match r.error.as_deref() {
+            Some(why) => format!("{status} on {}: {}", r.case, shorten(why, 70)),
+            None => format!("{status} on {}", r.case),
+        });
+    }
+    parts.join(", ")
+}
+
+/// What a single case measured besides time: "(9.1k req/s, p99 12.0 ms)".
+fn measures(t: &Tally<'_>, single_case: bool) -> String {
+    let mut out = String::new();
+    if single_case && let Some(row) = t.completed.first() {
+        let mut bits = Vec::new();
+        if let Some(tp) = &row.throughput {
+            bits.push(format!("{} {}", rate(tp.value), tp.unit));
+        }
+        if let Some(l) = row.latency_ns {
+            bits.push(format!("p99 {}", human(l.p99 as f64)));
+        }
+        if !bits.is_empty() {
+            out.push_str(&format!(" ({})", bits.join(", ")));
+        }
+    }
+    out
+}
+
+/// How many units of a case could be in flight at once: HTTP's C, a queue's consumers, else
+/// every task or unit.
+fn could_overlap(row: &CaseResult) -> Option<u64> {
+    ["concurrency", "consumers"]
+        .iter()
+        .find_map(|k| row.params.get(*k).and_then(|v| v.as_u64()))
+        .or_else(|| size_of(row))
+}
+
+/// ", at most 2 waits at once (W = 2)" for a strategy that ran no more than W of many waits
+/// at a time (rayon's pool, for one); sequential code (1 at a time) needs no such note.
+fn capped(t: &Tally<'_>, style: LineStyle) -> String {
+    let mut out = String::new();
+    if let Some(noun) = style.waits {
+        let capped = t
+            .completed
+            .iter()
+            .filter(|r| could_overlap(r).is_some_and(|n| n > style.workers as u64))
+            .filter_map(|r| r.peak_in_flight)
+            .filter(|&p| p <= style.workers && p > 1)
+            .max();
+        if let Some(p) = capped {
+            out.push_str(&format!(" — at most {p} {noun} at once (W = {})", style.workers));
+        }
+    }
+    out
+}
+
+/// One guide line: who leads (ties within noise named together), then everyone else by their
+/// geometric mean of × best, then who did not complete and why.
+fn guide_line(
+    label: &str,
+    scope: &str,
+    views: &[&CaseView<'_>],
+    strategies: &[&str],
+    style: LineStyle,
+) -> Option<String> {
+    let mut tallies = tallies(views, strategies);
+    if tallies.iter().all(|t| t.ratios.is_empty()) {
+        return None;
+    }
+    let single = views.len() == 1;
+    tallies.sort_by(|a, b| a.geomean().total_cmp(&b.geomean()));
+    let mut leaders: Vec<&Tally<'_>> = tallies.iter().filter(|t| t.noise_everywhere()).collect();
+    let noise_leaders = !leaders.is_empty();
+    if !noise_leaders {
+        leaders.push(&tallies[0]);
+    }
+    let mut parts = Vec::new();
+    let names: Vec<String> = leaders
+        .iter()
+        .map(|t| format!("**{}**{}{}", t.strategy, measures(t, single), capped(t, style)))
+        .collect();
+    let lo = leaders.iter().map(|t| t.lo()).fold(f64::INFINITY, f64::min);
+    let hi = leaders.iter().map(|t| t.hi()).fold(0.0, f64::max);
+    let span = if ratio(lo) == ratio(hi) {
+        format!("{} ×", ratio(lo))
+    } else {
+        format!("{}–{} ×", ratio(lo), ratio(hi))
+    };
+    parts.push(match (noise_leaders, leaders.len()) {
+        (true, 1) if ratio(hi) == ratio(1.0) => {
+            format!("{} best{}", names[0], if single { "" } else { " on every case" })
+        }
+        (true, 1) => format!("{} best or within noise of the best on every case ({span})", names[0]),
+        (true, _) => format!("{} within noise of the best ({span})", join_and(&names)),
+        (false, _) => {
+            let t = leaders[0];
+            let mut s = format!("{} best overall (geomean {} × best", names[0], ratio(t.geomean()));
+            if !t.not_ok.is_empty() {
+                s.push_str(&format!("; {}", not_ok_note(&t.not_ok, t.ratios.len() + t.not_ok.len())));
+            }
+            s.push(')');
+            s
+        }
+    });
+    for t in tallies.iter().filter(|t| !leaders.iter().any(|l| l.strategy == t.strategy)) {
+        let total = t.ratios.len() + t.not_ok.len();
+        if t.ratios.is_empty() {
+            parts.push(format!("{} {}", t.strategy, not_ok_note(&t.not_ok, total)));
+            continue;
+        }
+        let mut s = format!("{} {} ×", t.strategy, ratio(t.geomean()));
+        if t.ratios.len() > 1 && t.hi() / t.lo() >= 1.25 {
+            s.push_str(&format!(" ({}–{})", ratio(t.lo()), ratio(t.hi())));
+        }
+        s.push_str(&measures(t, single));
+        if !t.not_ok.is_empty() {
+            s.push_str(&format!(
+                " on {} of {total} cases ({})",
+                t.ratios.len(),
+                not_ok_note(&t.not_ok, total)
+            ));
+        }
+        s.push_str(&capped(t, style));
+        parts.push(s);
+    }
+    Some(format!("**{label}** ({scope}): {}.", parts.join("; ")))
+}
+
+/// "N = 100–10,000" over the cases' sizes.
+fn size_range(key: &str, views: &[&CaseView<'_>]) -> String {
+    let sizes: Vec<u64> = views.iter().filter_map(|v| v.size()).collect();
+    match (sizes.iter().min(), sizes.iter().max()) {
+        (Some(lo), Some(hi)) if lo == hi => format!("{key} = {}", count(*lo)),
+        (Some(lo), Some(hi)) => format!("{key} = {}–{}", count(*lo), count(*hi)),
+        _ => String::new(),
+    }
+}
+
+fn cases_scope(views: &[&CaseView<'_>]) -> String {
+    format!("{} case{}", views.len(), if views.len() == 1 { "" } else { "s" })
+}
+
+fn first_param(views: &[&CaseView<'_>], key: &str) -> Option<f64> {
+    views.iter().find_map(|v| v.rows.first().and_then(|r| param_f64(r, key)))
+}
+
+/// Groups views by a key, keeping the first-seen order of the keys.
+fn group_by<'v, 'a, K: PartialEq>(
+    views: &[&'v CaseView<'a>],
+    key: impl Fn(&CaseView<'a>) -> K,
+) -> Vec<(K, Vec<&'v CaseView<'a>>)> {
+    let mut groups: Vec<(K, Vec<&'v CaseView<'a>>)> = Vec::new();
+    for &v in views {
+        let k = key(v);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(v),
+            None => groups.push((k, vec![v])),
+        }
+    }
+    groups
+}
+
+fn sleep_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    for (variant, members) in group_by(views, |v| v.variant().to_string()) {
+        let d = first_param(&members, "sleep_ms").map(millis).unwrap_or_default();
+        let scope = format!("{}, {}, d = {d}", cases_scope(&members), size_range("N", &members));
+        let style = LineStyle { workers, waits: Some("waits") };
+        let line = match variant.as_str() {
+            "timer" => guide_line("Many waits (timer sleeps)", &scope, &members, strategies, style),
+            "blocking" => {
+                guide_line("Blocking calls offloaded (`to_thread`)", &scope, &members, strategies, style)
+            }
+            "memory" => memory_line(&members, strategies),
+            "baseline" => {
+                out.extend(members.iter().filter_map(|v| oversleep_line(v)));
+                None
+            }
+            other => guide_line(&format!("sleep/{other}"), &scope, &members, strategies, style),
+        };
+        out.extend(line);
+    }
+}
+
+/// Memory of one waiting task at the largest N each strategy reached, and where it stopped.
+fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
+    let largest = views.iter().filter_map(|v| v.size()).max()?;
+    let mut reached: Vec<(f64, String)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for &name in strategies {
+        let rows: Vec<&CaseResult> = views.iter().filter_map(|v| v.row(name)).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let last_ok = rows
+            .iter()
+            .filter(|r| measured(r).is_some())
+            .filter_map(|r| Some((size_of(r)?, r.mem_per_task_bytes?)))
+            .max_by_key(|(n, _)| *n);
+        let Some((n, mem)) = last_ok else {
+            if rows.iter().all(|r| r.status == Status::Skipped) {
+                skipped.push(name.to_string());
+            } else {
+                reached.push((f64::INFINITY, format!("{name} {}", not_ok_note(&rows, rows.len()))));
+            }
+            continue;
+        };
+        let mut text = format!("{name} {}", table::bytes(mem.max(0.0)));
+        let mut notes = Vec::new();
+        if n < largest {
+            notes.push(format!("at N = {}", count(n)));
+        }
+        let beyond: Vec<&CaseResult> = rows
+            .iter()
+            .copied()
+            .filter(|r| {
+                size_of(r).is_some_and(|m| m > n) && r.status != Status::Ok && r.status != Status::Skipped
+            })
+            .collect();
+        if let Some(first) = beyond.iter().min_by_key(|r| size_of(r)) {
+            notes.push(format!(
+                "{} at N = {}{}",
+                first.status.name(),
+                count(size_of(first).unwrap_or(0)),
+                first.error.as_deref().map(|e| format!(": {}", shorten(e, 70))).unwrap_or_default()
+            ));
+        }
+        if !notes.is_empty() {
+            text.push_str(&format!(" ({})", notes.join("; ")));
+        }
+        reached.push((mem, text));
+    }
+    if reached.is_empty() {
+        return None;
+    }
+    reached.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut line = format!(
+        "**Memory per waiting task** ((peak RSS − the runtime's own) ÷ N, N up to {}): {}",
+        count(largest),
+        reached.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(", ")
+    );
+    if !skipped.is_empty() {
+        line.push_str(&format!("; {} skipped (predicted over the time budget)", join_and(&skipped)));
+    }
+    line.push('.');
+    Some(line)
+}
+
+/// Oversleep of one sleep per strategy, least first.
+fn oversleep_line(view: &CaseView<'_>) -> Option<String> {
+    let mut overs: Vec<(f64, &str)> =
+        view.rows.iter().filter_map(|r| Some((oversleep(r)?, r.strategy.as_str()))).collect();
+    if overs.is_empty() {
+        return None;
+    }
+    overs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let d = view.rows.first().and_then(|r| param_f64(r, "sleep_ms")).map(millis).unwrap_or_default();
+    let list: Vec<String> = overs.iter().map(|(o, s)| format!("{s} {}", signed(*o))).collect();
+    Some(format!("**Timer precision** (oversleep of one {d} sleep): {}.", list.join(", ")))
+}
+
+fn signed(ns: f64) -> String {
+    format!("{}{}", if ns < 0.0 { "−" } else { "+" }, human(ns.abs()))
+}
+
+/// Measured minus requested, for a verified single sleep.
+fn oversleep(row: &CaseResult) -> Option<f64> {
+    let m = measured(row)?;
+    let ideal = row.ideal_ns.map(|i| i as f64).or_else(|| param_f64(row, "sleep_ms").map(|ms| ms * 1e6))?;
+    Some(m.median as f64 - ideal)
+}
+
+fn fanout_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    for (variant, members) in group_by(views, |v| v.variant().to_string()) {
+        let (label, waits) = match variant.as_str() {
+            "cpu" => ("CPU-bound fan-out".to_string(), None),
+            "wait" => ("Fan-out of waits (`gather`)".to_string(), Some("units")),
+            "mixed" => ("Fan-out of CPU work plus a wait per unit".to_string(), Some("units")),
+            "limit" => ("Fan-out under a concurrency limit (`Semaphore`)".to_string(), None),
+            "errors" => ("Fan-out with failing units (collect / fail fast)".to_string(), None),
+            "deadline" => ("Fan-out under a deadline (`wait_for`)".to_string(), None),
+            "completion" => ("Results in completion order (`as_completed`)".to_string(), None),
+            other => (format!("fan-out/{other}"), None),
+        };
+        let mut scope = format!("{}, {}", cases_scope(&members), size_range("N", &members));
+        let works: Vec<u64> = members
+            .iter()
+            .filter_map(|v| v.rows.first().and_then(|r| r.params.get("work")).and_then(|w| w.as_u64()))
+            .collect();
+        if let (Some(lo), Some(hi)) = (works.iter().min(), works.iter().max()) {
+            scope.push_str(&if lo == hi {
+                format!(", k = {}", count(*lo))
+            } else {
+                format!(", k = {}–{}", count(*lo), count(*hi))
+            });
+        }
+        out.extend(guide_line(&label, &scope, &members, strategies, LineStyle { workers, waits }));
+    }
+}
+
+fn http_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    let key = |v: &CaseView<'_>| {
+        let row = v.rows.first();
+        (
+            row.and_then(|r| param_f64(r, "concurrency")).unwrap_or(0.0) as u64,
+            row.and_then(|r| param_text(r, "connection")).unwrap_or_default(),
+        )
+    };
+    let mut groups = group_by(views, key);
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((c, connection), members) in groups {
+        let label = match connection.as_str() {
+            "" => format!("HTTP at C = {}", count(c)),
+            "reuse" => format!("HTTP at C = {}, connections reused", count(c)),
+            "fresh" => format!("HTTP at C = {}, a new connection per request", count(c)),
+            other => format!("HTTP at C = {}, {other} connections", count(c)),
+        };
+        let mut scope = format!(
+            "{}, {} requests",
+            cases_scope(&members),
+            size_range("M", &members).trim_start_matches("M = ")
+        );
+        if let Some(l) = first_param(&members, "latency_ms") {
+            scope.push_str(&format!(", server latency {}", millis(l)));
+        }
+        out.extend(guide_line(
+            &label,
+            &scope,
+            &members,
+            strategies,
+            LineStyle { workers, waits: Some("requests") },
+        ));
+    }
+}
+
+fn queue_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    // A consumer sweep changes the shape (spsc → spmc), so cases with per-message work group by
+    // that work alone; plain throughput cases group by shape.
+    let key = |v: &CaseView<'_>| {
+        let cost = v.rows.first().and_then(|r| param_text(r, "cost")).unwrap_or_else(|| "none".into());
+        if cost == "none" { (v.variant().to_string(), cost) } else { (String::new(), cost) }
+    };
+    for ((shape, cost), members) in group_by(views, key) {
+        let capacities: Vec<String> = {
+            let mut c: Vec<String> = Vec::new();
+            for v in &members {
+                if let Some(b) = v.rows.first().and_then(|r| param_text(r, "capacity"))
+                    && !c.contains(&b)
+                {
+                    c.push(b);
+                }
+            }
+            c
+        };
+        let scope = format!(
+            "{}, {} messages, capacity {}",
+            cases_scope(&members),
+            size_range("M", &members).trim_start_matches("M = "),
+            capacities.join(" / ")
+        );
+        let label = if cost == "none" {
+            let producers = first_param(&members, "producers").unwrap_or(0.0);
+            let consumers = first_param(&members, "consumers").unwrap_or(0.0);
+            format!("Queue throughput, {shape} ({producers} → {consumers})")
+        } else {
+            let what = match cost.split_once(':') {
+                Some(("wait", d)) => format!("consumers that wait {d} per message"),
+                Some(("cpu", k)) => format!("consumers that compute k = {k} per message"),
+                _ => format!("per-message cost {cost}"),
+            };
+            let consumers: Vec<u64> = members
+                .iter()
+                .filter_map(|v| v.rows.first().and_then(|r| param_f64(r, "consumers")))
+                .map(|c| c as u64)
+                .collect();
+            let range = match (consumers.iter().min(), consumers.iter().max()) {
+                (Some(lo), Some(hi)) if lo != hi => format!(", C = {lo}–{hi}"),
+                _ => String::new(),
+            };
+            format!("Queue with {what}{range}")
+        };
+        let waits = cost.starts_with("wait").then_some("consumers");
+        out.extend(guide_line(&label, &scope, &members, strategies, LineStyle { workers, waits }));
+    }
+}
+
+/// Lines only for the workloads present, then the facts a chooser needs about the strategies
+/// present.
+pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&str]) -> Vec<String> {
+    let workers = results.env.workers;
+    let mut lines = Vec::new();
+    for workload in workloads(results) {
+        let family: Vec<&CaseView<'_>> = views.iter().filter(|v| v.workload == workload).collect();
+        match workload {
+            "sleep" => sleep_lines(&family, strategies, workers, &mut lines),
+            "fan-out" => fanout_lines(&family, strategies, workers, &mut lines),
+            "http" => http_lines(&family, strategies, workers, &mut lines),
+            "queue" => queue_lines(&family, strategies, workers, &mut lines),
+            other => lines.extend(guide_line(
+                other,
+                &cases_scope(&family),
+                &family,
+                strategies,
+                LineStyle { workers, waits: None },
+            )),
+        }
+    }
+    if lines.is_empty() {
+        return lines;
+    }
+    let measured_here = |name: &str| results.cases.iter().any(|r| r.strategy == name);
+    if measured_here("async-std") {
+        let mut fact = "**async-std is discontinued upstream (2025); smol is its successor** (built on the same async-io and \
+                        async-executor), so choose smol over async-std for new code"
+            .to_string();
+        if let Some((n, g)) = head_to_head(views, "smol", "async-std") {
+            fact.push_str(&format!(
+                "; across the {n} case{} both completed here, smol took {} × async-std's time (geomean)",
+                if n == 1 { "" } else { "s" },
+                ratio(g)
+            ));
+        }
+        fact.push('.');
+        lines.push(fact);
+    }
+    if measured_here("tokio") {
+        let mut fact = "**tokio's timer rounds every sleep up to the next millisecond**".to_string();
+        let shortest = views
+            .iter()
+            .filter(|v| v.workload == "sleep" && v.variant() == "baseline")
+            .filter(|v| v.row("tokio").and_then(oversleep).is_some())
+            .min_by(|a, b| {
+                let d = |v: &CaseView<'_>| {
+                    v.rows.first().and_then(|r| param_f64(r, "sleep_ms")).unwrap_or(f64::MAX)
+                };
+                d(a).total_cmp(&d(b))
+            });
+        match shortest {
+            Some(v) => {
+                let tokio = v.row("tokio").and_then(oversleep).unwrap_or(0.0);
+                let d = v.rows.first().and_then(|r| param_f64(r, "sleep_ms")).map(millis).unwrap_or_default();
+                fact.push_str(&format!(
+                    ": measured here, a single {d} sleep overslept by {} on tokio",
+                    signed(tokio)
+                ));
+                let least = v
+                    .rows
+                    .iter()
+                    .filter(|r| r.strategy != "tokio")
+                    .filter_map(|r| Some((oversleep(r)?, &r.strategy)))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((o, s)) = least {
+                    fact.push_str(&format!(" against {} on {s}", signed(o)));
+                }
+                fact.push_str(&format!(" ({})", v.name));
+            }
+            None => fact.push_str(" (no sleep/baseline case in this file measures it)"),
+        }
+        fact.push('.');
+        lines.push(fact);
+    }
+    lines
+}
+
+/// Geometric mean of a's time ÷ b's over the cases both completed.
+fn head_to_head(views: &[CaseView<'_>], a: &str, b: &str) -> Option<(usize, f64)> {
+    let ratios: Vec<f64> = views
+        .iter()
+        .filter_map(|v| {
+            let (x, y) = (measured(v.row(a)?)?, measured(v.row(b)?)?);
+            Some(x.median.max(1) as f64 / y.median.max(1) as f64)
+        })
+        .collect();
+    Some((ratios.len(), geomean(&ratios)?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// README splice
+
+/// Replaces the text between the shootout markers with `block`, keeping the markers, and
+/// records the command that produced it. Refuses a file whose markers are missing, repeated or
+/// out of order, so a README is never half-rewritten.
+pub fn splice(readme: &str, block: &str, command: &str) -> Result<String, String> {
+    let find = |marker: &str| -> Result<usize, String> {
+        let found: Vec<usize> = readme.match_indices(marker).map(|(i, _)| i).collect();
+        match found.as_slice() {
+            [] => Err(format!(
+                "marker {marker} not found; add {BEGIN_MARKER} and {END_MARKER} where the results go"
+            )),
+            [one] => Ok(*one),
+            many => Err(format!(
+                "marker {marker} appears {} times; keep exactly one {BEGIN_MARKER} … {END_MARKER} pair",
+                many.len()
+            )),
+        }
+    };
+    let begin = find(BEGIN_MARKER)?;
+    let end = find(END_MARKER)?;
+    if end < begin {
+        return Err(format!("marker {END_MARKER} comes before {BEGIN_MARKER}; put the begin marker first"));
+    }
+    let head = &readme[..begin + BEGIN_MARKER.len()];
+    let tail = &readme[end..];
+    let mut body = block.trim_end_matches('\n').to_string();
+    body.push('\n');
+    // The command goes in a visible line: an HTML comment may not contain the "--" of its flags.
+    Ok(format!(
+        "{head}\n<!-- generated: edits between the shootout markers are overwritten; re-run the command below -->\n\n{body}\n_Generated by `{command}`._\n{tail}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_ratios() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_000_000), "1,000,000");
+        assert_eq!(ratio(1.004), "1.00");
+        assert_eq!(ratio(52.2), "52.2");
+        assert_eq!(millis(10.0), "10 ms");
+        assert_eq!(millis(1.0), "1 ms");
+    }
+
+    #[test]
+    fn splice_is_idempotent() {
+        let readme = format!("top\n{BEGIN_MARKER}\nold\n{END_MARKER}\nbottom\n");
+        let once = splice(&readme, "new table\n", "shootout report r.json").unwrap();
+        let twice = splice(&once, "new table\n", "shootout report r.json").unwrap();
+        assert_eq!(once, twice);
+        assert!(once.starts_with("top\n") && once.ends_with(&format!("{END_MARKER}\nbottom\n")));
+        assert!(!once.contains("old"));
+    }
+}
