@@ -5,6 +5,7 @@ mod compare;
 mod list;
 mod report;
 mod run;
+mod serve;
 mod workload;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare two results files: B ÷ A per case and strategy, with a noise flag
     Compare(compare::CompareArgs),
+    /// Run the HTTP target server standalone (loopback unless --bind names another address)
+    Serve(serve::ServeArgs),
     /// Internal: criterion's estimates under DIR as shootout's tables (scripts/bench.sh)
     #[command(name = "criterion-tables", hide = true)]
     CriterionTables(report::CriterionTablesArgs),
@@ -68,6 +71,10 @@ fn main() {
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Report(args)) => report::report(&args),
         Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::Serve(args)) => match serve::serve(&args) {
+            Ok(()) => 0,
+            Err(e) => usage_error(e),
+        },
         Some(Command::CriterionTables(args)) => report::criterion_tables(&args),
         Some(Command::Child { request }) => shootout_harness::child::main(&request),
     };

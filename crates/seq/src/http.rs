@@ -1,8 +1,16 @@
-//! Not built yet: the http issue replaces this module.
+//! Sequential HTTP: one ureq agent on the calling thread, one keep-alive connection, requests
+//! one after another (C = 1 whatever the spec says: that is what sequential means).
 
-use shootout_core::{HttpOutcome, RunError};
+use shootout_core::{HttpOutcome, HttpSpec, RunError, Target};
+use shootout_http::{Plan, blocking};
 
-pub(crate) fn run(_strategy: &crate::Sequential, spec: &shootout_core::HttpSpec, _target: &shootout_core::Target) -> Result<HttpOutcome, RunError> {
-    let _ = spec;
-    Err(RunError::Unsupported("not built yet".into()))
+pub(crate) fn run(
+    _strategy: &crate::Sequential,
+    spec: &HttpSpec,
+    target: &Target,
+) -> Result<HttpOutcome, RunError> {
+    let plan = Plan::new(spec, target)?;
+    let agent = blocking::agent(&plan, 1);
+    let results = blocking::worker(&plan, &agent);
+    plan.finish([results])
 }

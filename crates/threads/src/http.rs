@@ -1,8 +1,20 @@
-//! Not built yet: the http issue replaces this module.
+//! Threads HTTP: C threads, each with its own ureq agent (so its own keep-alive connection),
+//! taking request ids from the plan's shared counter until none are left.
 
-use shootout_core::{HttpOutcome, RunError};
+use shootout_core::{HttpOutcome, HttpSpec, RunError, Target};
+use shootout_http::{Plan, blocking};
 
-pub(crate) fn run(_strategy: &crate::Threads, spec: &shootout_core::HttpSpec, _target: &shootout_core::Target) -> Result<HttpOutcome, RunError> {
-    let _ = spec;
-    Err(RunError::Unsupported("not built yet".into()))
+pub(crate) fn run(
+    _strategy: &crate::Threads,
+    spec: &HttpSpec,
+    target: &Target,
+) -> Result<HttpOutcome, RunError> {
+    let plan = Plan::new(spec, target)?;
+    let shared = plan.clone();
+    // If the OS refuses a thread, the ones running finish the ids and the refusal is the error.
+    let batches = crate::spawn_join_all(spec.concurrency, move |_| {
+        let agent = blocking::agent(&shared, 1);
+        blocking::worker(&shared, &agent)
+    })?;
+    plan.finish(batches)
 }

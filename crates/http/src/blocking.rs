@@ -1,0 +1,116 @@
+//! The one blocking client: ureq 3 (no default features: plain HTTP, no TLS, no gzip), used by
+//! sequential, threads and rayon.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use shootout_core::http::Digest;
+use shootout_core::http::{Answer, ErrorKind, HttpResult, MAX_BYTES};
+
+use crate::client::{Failure, Plan, io_kind};
+
+/// An agent for this plan whose pool keeps up to `idle` connections to the target (0 in
+/// fresh mode, where every request opens its own). The timeout covers a whole request.
+pub fn agent(plan: &Plan, idle: usize) -> ureq::Agent {
+    let idle = if plan.fresh() { 0 } else { idle.max(1) };
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(plan.timeout()))
+        .http_status_as_error(false)
+        .no_delay(true)
+        .max_redirects(0)
+        .max_idle_connections(idle)
+        .max_idle_connections_per_host(idle)
+        .user_agent("shootout")
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        Resolved(plan.endpoint().addr),
+    )
+}
+
+/// Answers every lookup with the address the plan resolved once, as the async clients connect
+/// to it directly. ureq's default resolver looks the host up for every request, on a new thread
+/// whenever a timeout is set: 80 µs and a thread per request, even on a reused connection.
+#[derive(Debug)]
+struct Resolved(SocketAddr);
+
+impl ureq::unversioned::resolver::Resolver for Resolved {
+    fn resolve(
+        &self,
+        _uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let mut addrs = self.empty();
+        addrs.push(self.0);
+        Ok(addrs)
+    }
+}
+
+/// Takes ids from the plan until none are left: one keep-alive connection per worker.
+pub fn worker(plan: &Plan, agent: &ureq::Agent) -> Vec<HttpResult> {
+    let mut results = Vec::new();
+    while let Some(id) = plan.next_id() {
+        results.push(request(plan, agent, id));
+    }
+    results
+}
+
+/// One request, timed from the call to the last body byte.
+pub fn request(plan: &Plan, agent: &ureq::Agent, id: u64) -> HttpResult {
+    if plan.is_aborted() {
+        // The run already failed (no server); its results are discarded.
+        return HttpResult { id, latency_ns: 0, answer: Answer::Failed(ErrorKind::Connect) };
+    }
+    let url = format!("{}{}", plan.endpoint().base, plan.path(id));
+    let _in_flight = plan.in_flight().enter();
+    let start = Instant::now();
+    let outcome = call(plan, agent, &url);
+    plan.record(id, start.elapsed(), outcome)
+}
+
+fn call(plan: &Plan, agent: &ureq::Agent, url: &str) -> Result<Answer, Failure> {
+    let mut request = agent.get(url);
+    if plan.fresh() {
+        request = request.header("connection", "close");
+    }
+    let mut response = request.call().map_err(|e| failure(&e))?;
+    let status = response.status().as_u16();
+    let mut reader = response.body_mut().with_config().limit(MAX_BYTES as u64 + 1).reader();
+    let mut digest = Digest::new();
+    let mut len = 0u64;
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                digest.update(&buf[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_failure(e)),
+        }
+    }
+    Ok(Answer::Response { status, len, digest: digest.finish() })
+}
+
+/// ureq wraps its own errors (timeouts among them) inside the `io::Error`s its body reader
+/// returns: unwrap them before classifying.
+fn io_failure(err: std::io::Error) -> Failure {
+    match err.get_ref().and_then(|inner| inner.downcast_ref::<ureq::Error>()) {
+        Some(inner) => failure(inner),
+        None => Failure::io(&err),
+    }
+}
+
+fn failure(err: &ureq::Error) -> Failure {
+    let kind = match err {
+        ureq::Error::Timeout(_) => ErrorKind::Timeout,
+        ureq::Error::Io(io) => io_kind(io),
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => ErrorKind::Connect,
+        _ => ErrorKind::Other,
+    };
+    Failure::new(kind, err.to_string())
+}

@@ -1,0 +1,310 @@
+//! What every client shares within one run: the target, the request ids handed out, the
+//! in-flight counter, the first fatal error, and turning per-request results into an outcome.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use shootout_core::http::{Answer, Connection, ErrorKind, HttpResult};
+use shootout_core::{HttpOutcome, HttpSpec, InFlight, Latency, RunError, Target};
+
+/// A parsed `http://HOST:PORT` target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The first address HOST resolves to (IPv4 preferred).
+    pub addr: SocketAddr,
+    /// `HOST:PORT`, for the `Host` header.
+    pub authority: String,
+    /// `http://HOST:PORT`, without a trailing slash.
+    pub base: String,
+}
+
+/// Parses and resolves a target URL: `http://HOST[:PORT][/]`, nothing else.
+pub fn parse_target(url: &str) -> Result<Endpoint, String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        format!("the target must be an http:// URL like http://127.0.0.1:8080, got {url:?}")
+    })?;
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
+        return Err(format!("the target must be http://HOST:PORT without a path, got {url:?}"));
+    }
+    let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let addrs: Vec<SocketAddr> = with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("could not resolve the target {authority:?}: {e}"))?
+        .collect();
+    let addr = addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("the target {authority:?} resolves to no address"))?;
+    Ok(Endpoint { addr, authority: with_port, base: format!("http://{authority}") })
+}
+
+/// One failed request: its kind, and the client's own words for it.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Failure { kind, message: message.into() }
+    }
+
+    pub fn timeout(after: Duration) -> Self {
+        Failure::new(
+            ErrorKind::Timeout,
+            format!("no answer within {}", shootout_core::format_duration(after)),
+        )
+    }
+
+    /// Classifies an I/O error by what it says about the connection.
+    pub fn io(err: &io::Error) -> Self {
+        Failure::new(io_kind(err), err.to_string())
+    }
+}
+
+pub(crate) fn io_kind(err: &io::Error) -> ErrorKind {
+    use io::ErrorKind as K;
+    match err.kind() {
+        K::ConnectionRefused | K::AddrNotAvailable | K::HostUnreachable | K::NetworkUnreachable => {
+            ErrorKind::Connect
+        }
+        K::TimedOut | K::WouldBlock => ErrorKind::Timeout,
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe | K::NotConnected => {
+            ErrorKind::Reset
+        }
+        _ => ErrorKind::Other,
+    }
+}
+
+/// One run of the workload against one target, shared by all its workers.
+pub struct Plan {
+    spec: HttpSpec,
+    endpoint: Endpoint,
+    next: AtomicUsize,
+    in_flight: InFlight,
+    aborted: AtomicBool,
+    fatal: Mutex<Option<String>>,
+    samples: Mutex<BTreeMap<ErrorKind, String>>,
+}
+
+impl Plan {
+    /// Parses the target and makes sure C connections fit under the open-files limit.
+    pub fn new(spec: &HttpSpec, target: &Target) -> Result<Arc<Plan>, RunError> {
+        let endpoint = parse_target(&target.url).map_err(RunError::Failed)?;
+        crate::ensure_open_files(
+            spec.concurrency + crate::SPARE_FILES,
+            &format!("--concurrency {}", spec.concurrency),
+        )
+        .map_err(RunError::Failed)?;
+        Ok(Arc::new(Plan {
+            spec: spec.clone(),
+            endpoint,
+            next: AtomicUsize::new(0),
+            in_flight: InFlight::default(),
+            aborted: AtomicBool::new(false),
+            fatal: Mutex::new(None),
+            samples: Mutex::new(BTreeMap::new()),
+        }))
+    }
+
+    pub fn spec(&self) -> &HttpSpec {
+        &self.spec
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn fresh(&self) -> bool {
+        self.spec.connection == Connection::Fresh
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.spec.timeout
+    }
+
+    /// `/work?id=I&bytes=B`.
+    pub fn path(&self, id: u64) -> String {
+        format!("/work?id={id}&bytes={}", self.spec.bytes)
+    }
+
+    pub fn in_flight(&self) -> &InFlight {
+        &self.in_flight
+    }
+
+    /// The next request id for a worker, or `None` when all are taken or the run aborted.
+    pub fn next_id(&self) -> Option<u64> {
+        if self.is_aborted() {
+            return None;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        (id < self.spec.requests).then_some(id as u64)
+    }
+
+    pub fn is_aborted(&self) -> bool {
+        self.aborted.load(Ordering::Relaxed)
+    }
+
+    /// Records what one request ended as. A failure to connect is no injected fault (the
+    /// server never refuses): it means no server, so the run stops with that reason.
+    pub fn record(&self, id: u64, latency: Duration, outcome: Result<Answer, Failure>) -> HttpResult {
+        let answer = match outcome {
+            Ok(answer) => answer,
+            Err(failure) => {
+                if failure.kind == ErrorKind::Connect {
+                    self.abort(format!(
+                        "could not connect to {} ({}): {} — is the server running?",
+                        self.endpoint.base, self.endpoint.addr, failure.message
+                    ));
+                }
+                if let Ok(mut samples) = self.samples.lock() {
+                    samples.entry(failure.kind).or_insert(failure.message);
+                }
+                Answer::Failed(failure.kind)
+            }
+        };
+        HttpResult { id, latency_ns: latency.as_nanos().min(u64::MAX as u128) as u64, answer }
+    }
+
+    /// Stops handing out ids; `finish` will return `why`.
+    pub fn abort(&self, why: String) {
+        if let Ok(mut fatal) = self.fatal.lock() {
+            fatal.get_or_insert(why);
+        }
+        self.aborted.store(true, Ordering::Relaxed);
+    }
+
+    /// Gathers the workers' results into the outcome, with latency percentiles over every
+    /// request that got a response.
+    pub fn finish(
+        &self,
+        batches: impl IntoIterator<Item = Vec<HttpResult>>,
+    ) -> Result<HttpOutcome, RunError> {
+        if let Some(why) = self.fatal.lock().ok().and_then(|f| f.clone()) {
+            return Err(RunError::Failed(why));
+        }
+        let results: Vec<HttpResult> = batches.into_iter().flatten().collect();
+        let latency = percentiles(&results)?;
+        let error_samples = self.samples.lock().map(|s| s.clone()).unwrap_or_default();
+        Ok(HttpOutcome { results, peak_in_flight: self.in_flight.peak(), latency, error_samples })
+    }
+}
+
+fn percentiles(results: &[HttpResult]) -> Result<Option<Latency>, RunError> {
+    // 3 significant digits; the histogram grows to whatever the slowest response needs.
+    let mut hist = hdrhistogram::Histogram::<u64>::new(3)
+        .map_err(|e| RunError::failed(format!("could not build a latency histogram: {e}")))?;
+    for r in results {
+        if let Answer::Response { .. } = r.answer {
+            hist.record(r.latency_ns.max(1)).map_err(|e| {
+                RunError::failed(format!("could not record latency {} ns: {e}", r.latency_ns))
+            })?;
+        }
+    }
+    if hist.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Latency {
+        p50: hist.value_at_quantile(0.50),
+        p90: hist.value_at_quantile(0.90),
+        p99: hist.value_at_quantile(0.99),
+        max: hist.max(),
+    }))
+}
+
+/// Asks a standalone `shootout serve` for its settings and checks that they are the ones
+/// `spec` expects (its latency for the ideal time, its faults for verification), so a
+/// mismatch is one clear line before the run instead of a wrong answer after it.
+pub fn check_server(spec: &HttpSpec, target: &Target) -> Result<(), String> {
+    let endpoint = parse_target(&target.url)?;
+    let url = format!("{}/config", endpoint.base);
+    let agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut response =
+        agent.get(&url).call().map_err(|e| format!("could not reach the target {}: {e}", endpoint.base))?;
+    let not_ours =
+        || format!("{url} is not a `shootout serve` configuration: point --target at `shootout serve`");
+    if response.status() != 200 {
+        return Err(format!("{} (it answered {})", not_ours(), response.status()));
+    }
+    let text = response.body_mut().read_to_string().map_err(|e| format!("could not read {url}: {e}"))?;
+    let config: crate::server::PublicConfig = serde_json::from_str(&text).map_err(|_| not_ours())?;
+    let fmt = shootout_core::format_duration;
+    if config.latency != spec.latency {
+        return Err(format!(
+            "the server at {} waits {} per request but this run expects --latency {}; pass --latency {}",
+            endpoint.base,
+            fmt(config.latency),
+            fmt(spec.latency),
+            fmt(config.latency)
+        ));
+    }
+    if config.faults != spec.faults {
+        let describe = |f: &shootout_core::http::Faults| {
+            format!(
+                "--error-rate {} --reset-rate {} --stall-rate {} --fault-seed {}",
+                f.error_rate, f.reset_rate, f.stall_rate, f.seed
+            )
+        };
+        return Err(format!(
+            "the server at {} injects faults with {} but this run expects {}; pass the server's fault flags",
+            endpoint.base,
+            describe(&config.faults),
+            describe(&spec.faults)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse() {
+        let e = parse_target("http://127.0.0.1:8080").unwrap();
+        assert_eq!(e.addr, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(e.authority, "127.0.0.1:8080");
+        assert_eq!(e.base, "http://127.0.0.1:8080");
+        assert_eq!(parse_target("http://127.0.0.1:8080/").unwrap().addr, e.addr);
+        assert_eq!(parse_target("http://127.0.0.1").unwrap().addr.port(), 80);
+        assert!(parse_target("https://127.0.0.1:1").is_err());
+        assert!(parse_target("127.0.0.1:1").is_err());
+        assert!(parse_target("http://127.0.0.1:1/work").is_err());
+        assert!(parse_target("http://").is_err());
+    }
+
+    #[test]
+    fn percentiles_come_from_responses_only() {
+        let results: Vec<HttpResult> = (0..100u64)
+            .map(|id| HttpResult {
+                id,
+                latency_ns: (id + 1) * 1_000,
+                answer: if id == 99 {
+                    Answer::Failed(ErrorKind::Timeout)
+                } else {
+                    Answer::Response { status: 200, len: 0, digest: 0 }
+                },
+            })
+            .collect();
+        let l = percentiles(&results).unwrap().unwrap();
+        assert!(l.p50 >= 49_000 && l.p50 <= 51_000, "{l:?}");
+        assert!(l.max >= 99_000 && l.max < 99_100, "{l:?}");
+        assert_eq!(percentiles(&results[99..]).unwrap(), None);
+    }
+}
