@@ -75,8 +75,17 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
     let json = dir.join("out.json");
     let csv = dir.join("out.csv");
     let out = shootout(&[
-        "run", "--tasks", "16", "--sleep", "5ms", "--repeat", "2", "--json", json.to_str().unwrap(),
-        "--csv", csv.to_str().unwrap(),
+        "run",
+        "--tasks",
+        "16",
+        "--sleep",
+        "5ms",
+        "--repeat",
+        "2",
+        "--json",
+        json.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
@@ -102,7 +111,8 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
     }
     // The best strategy of each case is exactly 1.0 × best.
     for case in ["sleep/timer/n=16/d=5ms", "sleep/blocking/n=16/d=5ms"] {
-        let best = results.cases.iter().filter(|r| r.case == case).filter_map(|r| r.x_best).fold(f64::MAX, f64::min);
+        let best =
+            results.cases.iter().filter(|r| r.case == case).filter_map(|r| r.x_best).fold(f64::MAX, f64::min);
         assert_eq!(best, 1.0, "{case}");
     }
     let csv = std::fs::read_to_string(&csv).unwrap();
@@ -119,8 +129,19 @@ fn the_budget_rule_skips_with_its_prediction() {
     let dir = temp_dir("budget");
     let json = dir.join("out.json");
     let out = shootout(&[
-        "run", "--tasks", "100", "--sleep", "1s", "--mode", "timer", "--strategy", "sequential,rayon",
-        "--max-case-time", "1s", "--json", json.to_str().unwrap(),
+        "run",
+        "--tasks",
+        "100",
+        "--sleep",
+        "1s",
+        "--mode",
+        "timer",
+        "--strategy",
+        "sequential,rayon",
+        "--max-case-time",
+        "1s",
+        "--json",
+        json.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
@@ -139,8 +160,21 @@ fn a_case_past_its_deadline_is_a_timeout_and_the_run_goes_on() {
     let dir = temp_dir("timeout");
     let json = dir.join("out.json");
     let out = shootout(&[
-        "run", "--tasks", "3", "--sleep", "2s", "--mode", "timer", "--strategy", "sequential,tokio",
-        "--timeout", "2500ms", "--repeat", "1", "--json", json.to_str().unwrap(),
+        "run",
+        "--tasks",
+        "3",
+        "--sleep",
+        "2s",
+        "--mode",
+        "timer",
+        "--strategy",
+        "sequential,tokio",
+        "--timeout",
+        "2500ms",
+        "--repeat",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();

@@ -18,7 +18,11 @@ pub fn list(args: &ListArgs) -> i32 {
     for e in &STRATEGIES {
         println!("  {:<11} {}", e.name, e.about);
     }
-    println!("\nworkloads and cases ({} preset, budget {}):", preset.name(), format_duration(crate::run::budget(preset)));
+    println!(
+        "\nworkloads and cases ({} preset, budget {}):",
+        preset.name(),
+        format_duration(crate::run::budget(preset))
+    );
     for w in Workload::ALL {
         let cases = catalog::cases_of(w, preset);
         println!("  {w} ({} cases)", cases.len());

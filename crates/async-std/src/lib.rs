@@ -47,7 +47,9 @@ impl AsyncStd {
         if configured != workers {
             return Err(RunError::build(
                 "async-std executor",
-                format!("its global executor already runs {configured} threads in this process; W = {workers} needs a new process"),
+                format!(
+                    "its global executor already runs {configured} threads in this process; W = {workers} needs a new process"
+                ),
             ));
         }
         Ok(AsyncStd { workers })

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{SpecError, Spec, Workload};
+use crate::{Spec, SpecError, Workload};
 
 /// A named, validated spec: one row group in the tables, one criterion group.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -69,9 +69,7 @@ impl std::error::Error for SpecError {}
 /// Checks `min <= value <= max` for a count named `what`, with a message that says the range.
 pub fn check_range(what: &str, value: u64, min: u64, max: u64) -> Result<(), SpecError> {
     if value < min || value > max {
-        return Err(SpecError::new(format!(
-            "{what} must be between {min} and {max}, got {value}"
-        )));
+        return Err(SpecError::new(format!("{what} must be between {min} and {max}, got {value}")));
     }
     Ok(())
 }

@@ -26,6 +26,6 @@ pub use http::{HttpOutcome, HttpSpec, Target};
 pub use inflight::InFlight;
 pub use queue::{QueueOutcome, QueueSpec};
 pub use sleep::{SleepMode, SleepOutcome, SleepSpec};
-pub use spec::{Context, Latency, Spec, Summary, Throughput, Workload, WorkloadSpec};
 pub use spec::{CaseError, Timed};
+pub use spec::{Context, Latency, Spec, Summary, Throughput, Workload, WorkloadSpec};
 pub use strategy::{Overlap, Strategy, WaitKind};

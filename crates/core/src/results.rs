@@ -146,7 +146,13 @@ pub struct CaseResult {
 
 impl CaseResult {
     /// A row with nothing measured yet.
-    pub fn empty(workload: &str, case: &str, params: serde_json::Value, strategy: &str, repeat: usize) -> Self {
+    pub fn empty(
+        workload: &str,
+        case: &str,
+        params: serde_json::Value,
+        strategy: &str,
+        repeat: usize,
+    ) -> Self {
         CaseResult {
             workload: workload.to_string(),
             case: case.to_string(),
@@ -199,10 +205,31 @@ impl Results {
     /// The same rows flat: one line per case × strategy.
     pub fn to_csv(&self) -> String {
         const HEADER: &[&str] = &[
-            "workload", "case", "strategy", "status", "verified", "repeat", "median_ns", "min_ns",
-            "max_ns", "cpu_ns", "peak_rss_bytes", "threads_peak", "peak_in_flight",
-            "mem_per_task_bytes", "ideal_ns", "x_ideal", "x_best", "throughput_unit",
-            "throughput", "p50_ns", "p90_ns", "p99_ns", "max_latency_ns", "params", "error",
+            "workload",
+            "case",
+            "strategy",
+            "status",
+            "verified",
+            "repeat",
+            "median_ns",
+            "min_ns",
+            "max_ns",
+            "cpu_ns",
+            "peak_rss_bytes",
+            "threads_peak",
+            "peak_in_flight",
+            "mem_per_task_bytes",
+            "ideal_ns",
+            "x_ideal",
+            "x_best",
+            "throughput_unit",
+            "throughput",
+            "p50_ns",
+            "p90_ns",
+            "p99_ns",
+            "max_latency_ns",
+            "params",
+            "error",
         ];
         let mut out = HEADER.join(",");
         out.push('\n');
@@ -246,11 +273,7 @@ impl Results {
 }
 
 fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f.to_string()
-    }
+    if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() }
 }
 
 /// Writes `bytes` to `path` so that a reader sees the old file or the new one, never half:
@@ -258,7 +281,10 @@ fn csv_field(f: &str) -> String {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{} is not a file path", path.display()))
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a file path", path.display()),
+        )
     })?;
     let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
     let result = (|| {
@@ -287,7 +313,8 @@ mod tests {
     #[test]
     fn json_round_trip_and_schema_refusal() {
         let mut r = Results::new(Env { cores: 2, workers: 2, ..Env::default() });
-        let mut row = CaseResult::empty("sleep", "sleep/timer/n=1/d=1ms", serde_json::json!({"tasks": 1}), "tokio", 3);
+        let mut row =
+            CaseResult::empty("sleep", "sleep/timer/n=1/d=1ms", serde_json::json!({"tasks": 1}), "tokio", 3);
         row.status = Status::Ok;
         row.wall_ns = Stats::of(&[1, 2, 3]);
         r.cases.push(row);

@@ -40,9 +40,7 @@ impl SleepMode {
         match text.trim() {
             "timer" => Ok(SleepMode::Timer),
             "blocking" => Ok(SleepMode::Blocking),
-            other => Err(SpecError::new(format!(
-                "unknown sleep mode {other:?}; valid: timer, blocking"
-            ))),
+            other => Err(SpecError::new(format!("unknown sleep mode {other:?}; valid: timer, blocking"))),
         }
     }
 
@@ -77,12 +75,7 @@ impl SleepSpec {
 
     /// `sleep/timer/n=100/d=10ms`.
     pub fn case_name(&self) -> String {
-        format!(
-            "sleep/{}/n={}/d={}",
-            self.mode.name(),
-            self.tasks,
-            format_duration(self.duration)
-        )
+        format!("sleep/{}/n={}/d={}", self.mode.name(), self.tasks, format_duration(self.duration))
     }
 
     /// The expected answer: every id once, in order.
@@ -113,18 +106,10 @@ impl WorkloadSpec for SleepSpec {
 
     fn verify(&self, outcome: &SleepOutcome) -> Result<Summary, String> {
         if outcome.ids.len() != self.tasks {
-            return Err(format!(
-                "expected {} task ids, got {}",
-                self.tasks,
-                outcome.ids.len()
-            ));
+            return Err(format!("expected {} task ids, got {}", self.tasks, outcome.ids.len()));
         }
-        if let Some((at, (got, want))) = outcome
-            .ids
-            .iter()
-            .zip(self.expected_ids())
-            .enumerate()
-            .find(|(_, (got, want))| **got != *want)
+        if let Some((at, (got, want))) =
+            outcome.ids.iter().zip(self.expected_ids()).enumerate().find(|(_, (got, want))| **got != *want)
         {
             return Err(format!("result {at} is task {got}, expected task {want}"));
         }
@@ -134,10 +119,7 @@ impl WorkloadSpec for SleepSpec {
                 outcome.peak_waiting, self.tasks
             ));
         }
-        Ok(Summary {
-            peak_in_flight: Some(outcome.peak_waiting),
-            ..Summary::default()
-        })
+        Ok(Summary { peak_in_flight: Some(outcome.peak_waiting), ..Summary::default() })
     }
 
     fn ideal(&self, _ctx: &Context) -> Option<Duration> {
@@ -189,17 +171,11 @@ pub fn cases(preset: Preset) -> Vec<Case> {
     };
     for &n in memory {
         let spec = SleepSpec::new(n, Duration::from_millis(100), SleepMode::Timer);
-        cases.push(Case::new(
-            format!("sleep/memory/n={n}/d=100ms"),
-            crate::Spec::Sleep(spec),
-        ).runner_only());
+        cases.push(Case::new(format!("sleep/memory/n={n}/d=100ms"), crate::Spec::Sleep(spec)).runner_only());
     }
     for ms in [1, 10] {
         let spec = SleepSpec::new(1, Duration::from_millis(ms), SleepMode::Timer);
-        cases.push(Case::new(
-            format!("sleep/baseline/d={ms}ms"),
-            crate::Spec::Sleep(spec),
-        ));
+        cases.push(Case::new(format!("sleep/baseline/d={ms}ms"), crate::Spec::Sleep(spec)));
     }
     cases
 }

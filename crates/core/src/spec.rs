@@ -39,9 +39,7 @@ impl Workload {
             .into_iter()
             .find(|w| w.name() == t || (t == "fanout" && *w == Workload::FanOut))
             .ok_or_else(|| {
-                SpecError::new(format!(
-                    "unknown workload {text:?}; valid: sleep, fan-out, http, queue"
-                ))
+                SpecError::new(format!("unknown workload {text:?}; valid: sleep, fan-out, http, queue"))
             })
     }
 }
@@ -215,7 +213,11 @@ impl From<RunError> for CaseError {
     }
 }
 
-fn timed<S: WorkloadSpec>(spec: &S, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Timed, CaseError> {
+fn timed<S: WorkloadSpec>(
+    spec: &S,
+    strategy: &dyn Strategy,
+    target: Option<&Target>,
+) -> Result<Timed, CaseError> {
     let cpu0 = crate::metrics::cpu_time();
     let t0 = std::time::Instant::now();
     let outcome = spec.run(strategy, target);

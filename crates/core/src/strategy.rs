@@ -1,8 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Target,
+    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, QueueOutcome, QueueSpec, RunError, SleepOutcome,
+    SleepSpec, Target,
 };
 
 /// What a unit waits on: the strategy's native timer, or a blocking call (`thread::sleep`, a

@@ -64,14 +64,19 @@ pub fn bench_workload(c: &mut Criterion, workload: Workload) {
             }
             // Enough time for the samples criterion needs, so it does not warn on slow cases.
             let one = predicted.unwrap_or(Duration::from_millis(10)).max(Duration::from_millis(1));
-            group.measurement_time((one * (SAMPLES as u32 + 2)).clamp(Duration::from_secs(2), Duration::from_secs(60)));
+            group.measurement_time(
+                (one * (SAMPLES as u32 + 2)).clamp(Duration::from_secs(2), Duration::from_secs(60)),
+            );
             group.bench_function(entry.name, |b| {
                 b.iter_custom(|iters| {
                     let mut total = Duration::ZERO;
                     for _ in 0..iters {
                         match case.spec.run_timed(strategy.as_ref(), target.as_ref()) {
                             Ok(t) => total += Duration::from_nanos(t.wall_ns),
-                            Err(e) => panic!("{}/{}: a measured run failed verification: {e}", case.name, entry.name),
+                            Err(e) => panic!(
+                                "{}/{}: a measured run failed verification: {e}",
+                                case.name, entry.name
+                            ),
                         }
                     }
                     total

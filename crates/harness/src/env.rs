@@ -10,9 +10,22 @@ const CARGO_LOCK: &str = include_str!("../../../Cargo.lock");
 
 /// The crates whose versions a reader needs to interpret the numbers.
 const MEASURED_CRATES: &[&str] = &[
-    "tokio", "async-std", "async-global-executor", "smol", "async-executor", "async-io",
-    "blocking", "rayon", "crossbeam-channel", "async-channel", "async-lock", "hyper",
-    "hyper-util", "smol-hyper", "ureq", "criterion",
+    "tokio",
+    "async-std",
+    "async-global-executor",
+    "smol",
+    "async-executor",
+    "async-io",
+    "blocking",
+    "rayon",
+    "crossbeam-channel",
+    "async-channel",
+    "async-lock",
+    "hyper",
+    "hyper-util",
+    "smol-hyper",
+    "ureq",
+    "criterion",
 ];
 
 pub fn describe(workers: usize, preset: &str, command: &str) -> Env {
@@ -109,7 +122,8 @@ fn git_describe() -> String {
     let Some(commit) = output("git", &["rev-parse", "--short=12", "HEAD"]) else {
         return "unknown".into();
     };
-    let dirty = output("git", &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    let dirty =
+        output("git", &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     if dirty { format!("{commit}-dirty") } else { commit }
 }
 

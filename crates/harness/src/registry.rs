@@ -57,12 +57,10 @@ pub fn names() -> Vec<&'static str> {
 }
 
 pub fn find(name: &str) -> Result<&'static Entry, SpecError> {
-    STRATEGIES.iter().find(|e| e.name == name.trim()).ok_or_else(|| {
-        SpecError::new(format!(
-            "unknown strategy {name:?}; valid: {}",
-            names().join(", ")
-        ))
-    })
+    STRATEGIES
+        .iter()
+        .find(|e| e.name == name.trim())
+        .ok_or_else(|| SpecError::new(format!("unknown strategy {name:?}; valid: {}", names().join(", "))))
 }
 
 /// Parses a comma-separated selection, keeping registry order and dropping repeats.

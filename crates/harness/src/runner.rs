@@ -37,9 +37,15 @@ pub enum Event<'a> {
     /// The number of child processes the plan needs at most.
     Planned(usize),
     /// A strategy's baseline child (runtime built, nothing run) is about to start.
-    Baseline { strategy: &'a str },
+    Baseline {
+        strategy: &'a str,
+    },
     /// A case's child is about to run. `round` 0 is the verify pass.
-    Child { case: &'a str, strategy: &'a str, round: usize },
+    Child {
+        case: &'a str,
+        strategy: &'a str,
+        round: usize,
+    },
     BaselinesDone,
     CaseDone(&'a Case),
 }
@@ -81,7 +87,8 @@ pub fn run(plan: &Plan, env: Env, on: &mut dyn FnMut(Event, &Results)) -> Result
 }
 
 fn measure_baseline(plan: &Plan, entry: &Entry) -> Baseline {
-    let request = ChildRequest { strategy: entry.name.to_string(), workers: plan.workers, case: None, target: None };
+    let request =
+        ChildRequest { strategy: entry.name.to_string(), workers: plan.workers, case: None, target: None };
     let run = spawn_child(&plan.exe, &request, Duration::from_secs(60));
     let mut b = Baseline {
         strategy: entry.name.to_string(),
@@ -100,7 +107,8 @@ fn measure_baseline(plan: &Plan, entry: &Entry) -> Baseline {
             Err(e) => (b.status, b.error) = (status_of(&e), Some(e.to_string())),
         },
         ChildEnd::Timeout(after) => {
-            (b.status, b.error) = (Status::Timeout, Some(format!("building the runtime took over {}", format_duration(after))))
+            (b.status, b.error) =
+                (Status::Timeout, Some(format!("building the runtime took over {}", format_duration(after))))
         }
         ChildEnd::Died(why) => (b.status, b.error) = (Status::Failed, Some(why)),
     }
@@ -136,7 +144,8 @@ pub fn run_case(
         .strategies
         .iter()
         .map(|entry| {
-            let mut row = CaseResult::empty(workload, &case.name, case.spec.params(), entry.name, plan.repeat);
+            let mut row =
+                CaseResult::empty(workload, &case.name, case.spec.params(), entry.name, plan.repeat);
             row.ideal_ns = ideal.map(|d| d.as_nanos() as u64);
             let predicted = case.spec.predict((entry.overlap)(plan.workers), &plan.context);
             row.predicted_ns = predicted.map(|d| d.as_nanos() as u64);
@@ -202,7 +211,8 @@ pub fn run_case(
                         }
                         Err(e) => {
                             slot.row.status = status_of(&e);
-                            slot.row.error = Some(if round == 0 { e.to_string() } else { format!("{label}: {e}") });
+                            slot.row.error =
+                                Some(if round == 0 { e.to_string() } else { format!("{label}: {e}") });
                             slot.live = false;
                         }
                     }
@@ -260,11 +270,7 @@ fn finish_row(slot: &mut Slot, units: u64, baseline: Option<&Baseline>) {
     }
     let median = row.wall_ns.map_or(0, |w| w.median);
     // Latency and notes come from the repetition whose wall time is the median.
-    let typical = slot
-        .timed
-        .iter()
-        .min_by_key(|t| t.wall_ns.abs_diff(median))
-        .expect("non-empty");
+    let typical = slot.timed.iter().min_by_key(|t| t.wall_ns.abs_diff(median)).expect("non-empty");
     row.peak_in_flight = slot.timed.iter().filter_map(|t| t.summary.peak_in_flight).max();
     row.latency_ns = typical.summary.latency;
     row.notes = typical.summary.notes.clone();
@@ -345,7 +351,8 @@ pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Dura
     let err = stderr.join().unwrap_or_default();
     let peak_rss_bytes = usage.map(|u| u.ru_maxrss as u64 * 1024);
     let threads_peak = (threads_peak > 0).then_some(threads_peak);
-    let last_words = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no stderr)").trim().to_string();
+    let last_words =
+        err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no stderr)").trim().to_string();
 
     let end = if let Some(after) = timed_out {
         ChildEnd::Timeout(after)
@@ -353,12 +360,14 @@ pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Dura
         ChildEnd::Report(report)
     } else {
         match status {
-            Some(s) if libc::WIFSIGNALED(s) => {
-                ChildEnd::Died(format!("child died by signal {}: {last_words}", signal_name(libc::WTERMSIG(s))))
-            }
-            Some(s) if libc::WIFEXITED(s) => {
-                ChildEnd::Died(format!("child exited with status {} and no report: {last_words}", libc::WEXITSTATUS(s)))
-            }
+            Some(s) if libc::WIFSIGNALED(s) => ChildEnd::Died(format!(
+                "child died by signal {}: {last_words}",
+                signal_name(libc::WTERMSIG(s))
+            )),
+            Some(s) if libc::WIFEXITED(s) => ChildEnd::Died(format!(
+                "child exited with status {} and no report: {last_words}",
+                libc::WEXITSTATUS(s)
+            )),
             _ => ChildEnd::Died(format!("lost track of child {pid}: {last_words}")),
         }
     };

@@ -68,7 +68,10 @@ impl Table {
     pub fn to_markdown(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|");
         let mut out = format!("#### {}\n\n", self.title);
-        out.push_str(&format!("| {} |\n", self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")));
+        out.push_str(&format!(
+            "| {} |\n",
+            self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")
+        ));
         out.push_str(&format!(
             "|{}|\n",
             self.right.iter().map(|r| if *r { "---:" } else { "---" }).collect::<Vec<_>>().join("|")
@@ -94,11 +97,23 @@ pub fn bytes(b: f64) -> String {
 }
 
 fn ratio(x: f64) -> String {
-    if x >= 100.0 { format!("{x:.0}") } else if x >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") }
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 fn rate(v: f64) -> String {
-    if v >= 1e6 { format!("{:.2}M", v / 1e6) } else if v >= 1e3 { format!("{:.1}k", v / 1e3) } else { format!("{v:.0}") }
+    if v >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
 }
 
 /// The status cell: `ok`, or the status with its reason.
@@ -120,10 +135,12 @@ pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
         None => case.to_string(),
     };
     let baseline_sleep = case.starts_with("sleep/baseline/");
-    let show_mem = rows.first().is_some_and(|r| units_of(r) >= 1_000) && any(&|r| r.mem_per_task_bytes.is_some());
+    let show_mem =
+        rows.first().is_some_and(|r| units_of(r) >= 1_000) && any(&|r| r.mem_per_task_bytes.is_some());
     let show_tp = any(&|r| r.throughput.is_some());
     let show_lat = any(&|r| r.latency_ns.is_some());
-    let mut cols: Vec<(&str, bool)> = vec![("strategy", false), ("median", true), ("min – max", true), ("× best", true)];
+    let mut cols: Vec<(&str, bool)> =
+        vec![("strategy", false), ("median", true), ("min – max", true), ("× best", true)];
     if ideal.is_some() {
         cols.push(("× ideal", true));
     }
@@ -159,7 +176,9 @@ pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
         }
         if baseline_sleep {
             let over = r.wall_ns.zip(r.ideal_ns).map(|(w, i)| w.median as f64 - i as f64);
-            cells.push(over.map_or_else(dash, |o| format!("{}{}", if o < 0.0 { "-" } else { "+" }, human(o.abs()))));
+            cells.push(
+                over.map_or_else(dash, |o| format!("{}{}", if o < 0.0 { "-" } else { "+" }, human(o.abs()))),
+            );
         }
         if show_tp {
             cells.push(r.throughput.as_ref().map_or_else(dash, |t| format!("{} {}", rate(t.value), t.unit)));
@@ -246,7 +265,13 @@ mod tests {
     use shootout_core::results::Stats;
 
     fn row(strategy: &str, median: u64, status: Status) -> CaseResult {
-        let mut r = CaseResult::empty("sleep", "sleep/timer/n=100/d=10ms", serde_json::json!({"tasks": 100}), strategy, 3);
+        let mut r = CaseResult::empty(
+            "sleep",
+            "sleep/timer/n=100/d=10ms",
+            serde_json::json!({"tasks": 100}),
+            strategy,
+            3,
+        );
         r.status = status;
         if status == Status::Ok {
             r.wall_ns = Stats::of(&[median, median + 10, median - 10]);
