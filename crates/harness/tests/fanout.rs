@@ -1,0 +1,182 @@
+//! The fan-out workload on every strategy of the registry (W = 2): gather order, errors
+//! collected and fail-fast, the limit, the deadline and completion order. Each test checks the
+//! behaviour directly and also runs core's `verify`, so a strategy that passes here passes the
+//! runner's verify pass.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use shootout_core::fanout::{ErrorPolicy, FanOutOutcome, Order, UnitError, kernel};
+use shootout_core::{FanOutSpec, Strategy, Summary, WorkloadSpec};
+use shootout_harness::STRATEGIES;
+
+const W: usize = 2;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Every strategy, built once with W = 2 (async-std's executor is global to the process).
+fn strategies() -> &'static [Box<dyn Strategy>] {
+    static BUILT: OnceLock<Vec<Box<dyn Strategy>>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        STRATEGIES
+            .iter()
+            .map(|e| (e.build)(W).unwrap_or_else(|err| panic!("{}: build failed: {err}", e.name)))
+            .collect()
+    })
+}
+
+/// The tests wait on timers with millisecond margins; one at a time keeps two cores free.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `spec` on every strategy, verifies it, and applies `check`; reports every failure at once.
+fn on_every_strategy(
+    spec: &FanOutSpec,
+    check: impl Fn(&dyn Strategy, &FanOutOutcome, &Summary) -> Result<(), String>,
+) {
+    let _serial = serial();
+    spec.validate().expect("test spec is valid");
+    let mut failures = Vec::new();
+    for strategy in strategies() {
+        let name = strategy.name();
+        let outcome = match strategy.fan_out(spec) {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                failures.push(format!("{name}: run failed: {err}"));
+                continue;
+            }
+        };
+        match spec.verify(&outcome) {
+            Ok(summary) => {
+                if let Err(why) = check(strategy.as_ref(), &outcome, &summary) {
+                    failures.push(format!("{name}: {why}"));
+                }
+            }
+            Err(why) => failures.push(format!("{name}: verify: {why}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn ensure(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(why()) }
+}
+
+#[test]
+fn ordered_results_equal_the_expected_answer() {
+    for spec in [FanOutSpec::new(2_000, 2_000, Duration::ZERO), FanOutSpec::new(20, 300, ms(2))] {
+        let expected: Vec<_> = spec.expected().collect();
+        on_every_strategy(&spec, |_, o, _| {
+            let got: Vec<_> = o.handed.iter().map(|h| h.result).collect();
+            ensure(got == expected, || "results differ from the expected answer".into())?;
+            ensure(o.handed.iter().enumerate().all(|(i, h)| h.index == i), || "not in input order".into())
+        });
+    }
+}
+
+#[test]
+fn collect_returns_each_error_in_its_place() {
+    let spec = FanOutSpec::new(30, 100, ms(1)).with_errors(4, ErrorPolicy::Collect);
+    on_every_strategy(&spec, |_, o, summary| {
+        ensure(o.handed.len() == 30, || format!("{} results, expected 30", o.handed.len()))?;
+        for (i, h) in o.handed.iter().enumerate() {
+            let want = if i % 4 == 3 { Err(UnitError::Failed { index: i }) } else { Ok(kernel(i, 100)) };
+            ensure(h.index == i && h.result == want, || format!("result {i} is {h:?}, expected {want:?}"))?;
+        }
+        ensure(summary.notes["failed"] == 7, || format!("failed = {}", summary.notes["failed"]))
+    });
+}
+
+#[test]
+fn fail_fast_returns_the_first_error_and_cancels_the_rest() {
+    // Units 1, 5, 9, 13 fail after a 20 ms wait; units 3, 7, 11, 15 are slow (80 ms) and fail
+    // too, so they can only be absent if the stop at the first error cancelled them.
+    let base = FanOutSpec::new(16, 100, ms(20)).with_slow().with_errors(2, ErrorPolicy::FailFast);
+    let slow_cancelled = |o: &FanOutOutcome| {
+        let ran: Vec<usize> = [3, 7, 11, 15].into_iter().filter(|&i| o.finished[i].is_some()).collect();
+        ensure(ran.is_empty(), || format!("slow units {ran:?} ran to the end after the first error"))
+    };
+
+    on_every_strategy(&base, |_, o, summary| {
+        let last = o.handed.last().map(|h| h.result);
+        ensure(last == Some(Err(UnitError::Failed { index: 1 })), || {
+            format!("the gather ended with {last:?}")
+        })?;
+        ensure(o.handed.len() == 2, || {
+            format!("{} results handed over, expected units 0 and 1", o.handed.len())
+        })?;
+        ensure(summary.notes["stopped_early"] == true, || "no early stop reported".into())?;
+        ensure(summary.notes.contains_key("completed_after_error"), || "no completed_after_error".into())?;
+        slow_cancelled(o)
+    });
+
+    let completion = base.clone().with_order(Order::Completion);
+    on_every_strategy(&completion, |_, o, summary| {
+        let last = o.handed.last().map(|h| h.result);
+        let fast_error = matches!(last, Some(Err(UnitError::Failed { index })) if index % 4 == 1);
+        ensure(fast_error, || format!("the gather ended with {last:?}, expected a fast failing unit"))?;
+        ensure(o.handed.len() < 16, || "every unit was handed over".into())?;
+        ensure(summary.notes["stopped_early"] == true, || "no early stop reported".into())?;
+        slow_cancelled(o)
+    });
+}
+
+#[test]
+fn peak_in_flight_stays_within_the_limit() {
+    let one = FanOutSpec::new(8, 100, ms(2)).with_limit(1);
+    on_every_strategy(&one, |_, o, _| {
+        ensure(o.peak_in_flight == 1, || format!("peak {} with L = 1", o.peak_in_flight))
+    });
+
+    let three = FanOutSpec::new(24, 100, ms(5)).with_limit(3);
+    on_every_strategy(&three, |s, o, _| {
+        ensure(o.peak_in_flight <= 3, || format!("peak {} over L = 3", o.peak_in_flight))?;
+        // Every strategy but sequential overlaps at least two waits (rayon: W = 2).
+        let overlaps = s.name() != shootout_seq::NAME;
+        ensure(!overlaps || o.peak_in_flight >= 2, || {
+            format!("peak {}: the waits never overlapped", o.peak_in_flight)
+        })
+    });
+}
+
+#[test]
+fn exactly_the_slow_units_time_out() {
+    // Fast units wait 5 ms, slow ones (i % 4 == 3) 20 ms, the deadline is 10 ms.
+    let spec = FanOutSpec::new(16, 100, ms(5)).with_slow().with_deadline(ms(10));
+    on_every_strategy(&spec, |_, o, summary| {
+        for (i, h) in o.handed.iter().enumerate() {
+            let want = if i % 4 == 3 { Err(UnitError::TimedOut { index: i }) } else { Ok(kernel(i, 100)) };
+            ensure(h.result == want, || format!("unit {i}: {:?}, expected {want:?}", h.result))?;
+        }
+        ensure(o.cancel_latency_ns.len() == 4, || {
+            format!("{} cancel latencies for 4 timeouts", o.cancel_latency_ns.len())
+        })?;
+        ensure(summary.notes.contains_key("cancel_latency_ns"), || "no cancel latency in the notes".into())
+    });
+}
+
+#[test]
+fn completion_order_hands_over_every_result_once_as_it_finishes() {
+    // Slow units (i % 4 == 3) wait 20 ms, the rest 5 ms.
+    let spec = FanOutSpec::new(16, 100, ms(5)).with_slow().with_order(Order::Completion);
+    on_every_strategy(&spec, |s, o, _| {
+        let mut indices: Vec<usize> = o.handed.iter().map(|h| h.index).collect();
+        if s.overlap().timer.is_none() {
+            // Every wait overlaps, so the slow units finish last.
+            let tail: Vec<usize> = indices[12..].to_vec();
+            ensure(tail.iter().all(|i| i % 4 == 3), || {
+                format!("handed over {indices:?}: slow units not last")
+            })?;
+        }
+        indices.sort_unstable();
+        ensure(indices == (0..16).collect::<Vec<_>>(), || format!("units handed over: {indices:?}"))?;
+        // A forged hand-over (two results swapped) must not verify.
+        let mut forged = o.clone();
+        forged.handed.swap(0, 1);
+        ensure(spec.verify(&forged).is_err(), || "a swapped hand-over verified".into())
+    });
+}
