@@ -53,7 +53,8 @@ impl FanOutFlags {
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
         let units = super::to_usize("--units", self.units.unwrap_or(1_000))?;
-        let mut spec = FanOutSpec::new(units, self.work.unwrap_or(1_000), self.wait.unwrap_or(Duration::ZERO));
+        let mut spec =
+            FanOutSpec::new(units, self.work.unwrap_or(1_000), self.wait.unwrap_or(Duration::ZERO));
         if self.slow {
             spec = spec.with_slow();
         }
@@ -62,7 +63,9 @@ impl FanOutFlags {
                 let policy = policy.map(ErrorPolicy::parse).transpose()?.unwrap_or(ErrorPolicy::Collect);
                 spec = spec.with_errors(super::to_usize("--errors", every)?, policy);
             }
-            (None, Some(_)) => return Err(SpecError::new("--policy needs --errors M (every M-th unit fails)")),
+            (None, Some(_)) => {
+                return Err(SpecError::new("--policy needs --errors M (every M-th unit fails)"));
+            }
             (None, None) => {}
         }
         if let Some(limit) = self.limit {
