@@ -34,6 +34,9 @@ pub struct RunArgs {
     /// Skip a strategy whose predicted time on a case exceeds this [default: 10s quick, 30s full]
     #[arg(long, value_name = "DUR", value_parser = workload::duration)]
     pub max_case_time: Option<Duration>,
+    /// Stop repeating a strategy on a case once its runs there (verify pass included) took this long; at least one timed run [default: 3s quick, 60s full]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    pub max_repeat_time: Option<Duration>,
     /// Kill a case's process after this long and record `timeout` [default: max(3 × budget, 4 × prediction)]
     #[arg(long, value_name = "DUR", value_parser = workload::duration)]
     pub timeout: Option<Duration>,
@@ -139,6 +142,10 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         strategies,
         workers,
         repeat: repeat as usize,
+        repeat_budget: args.max_repeat_time.unwrap_or(match preset {
+            Preset::Quick => Duration::from_secs(3),
+            Preset::Full => Duration::from_secs(60),
+        }),
         max_case_time: args.max_case_time.unwrap_or(budget(preset)),
         case_timeout: args.timeout,
         target,
@@ -212,6 +219,7 @@ pub fn run(args: &RunArgs) -> i32 {
             bar.set_message(format!("{case} · {strategy} · {phase}"));
             bar.inc(1);
         }
+        Event::Unneeded => bar.set_length(bar.length().unwrap_or(1).saturating_sub(1)),
         Event::BaselinesDone => {
             bar.suspend(|| println!("\n{}", table::baseline_table(&results.baselines).to_text()));
         }

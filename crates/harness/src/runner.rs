@@ -21,6 +21,10 @@ pub struct Plan {
     pub strategies: Vec<&'static Entry>,
     pub workers: usize,
     pub repeat: usize,
+    /// Stop repeating a strategy on a case once its runs there (verify pass included) have
+    /// taken this long; it still gets at least one timed run. Keeps a 5 s-per-run strategy
+    /// from costing 4 × 5 s when its spread is known to be tiny (waits it cannot overlap).
+    pub repeat_budget: Duration,
     /// The budget: a strategy predicted to need longer than this on a case is `skipped`.
     pub max_case_time: Duration,
     /// Kill a child after this long; `None` = max(3 × budget, 4 × prediction).
@@ -46,6 +50,8 @@ pub enum Event<'a> {
         strategy: &'a str,
         round: usize,
     },
+    /// A planned child will not run (skipped, failed earlier, or past the repetition budget).
+    Unneeded,
     BaselinesDone,
     CaseDone(&'a Case),
 }
@@ -129,6 +135,8 @@ struct Slot {
     rss: Vec<u64>,
     threads: usize,
     live: bool,
+    /// Wall-clock time this strategy's children have taken on this case so far.
+    spent: Duration,
 }
 
 /// Runs one case: the verify pass, then the timed rounds. Returns a row per strategy.
@@ -159,7 +167,7 @@ pub fn run_case(
                 ));
                 live = false;
             }
-            Slot { row, timed: Vec::new(), rss: Vec::new(), threads: 0, live }
+            Slot { row, timed: Vec::new(), rss: Vec::new(), threads: 0, live, spent: Duration::ZERO }
         })
         .collect();
 
@@ -182,7 +190,8 @@ pub fn run_case(
 
     for round in 0..=plan.repeat {
         for (entry, slot) in plan.strategies.iter().zip(slots.iter_mut()) {
-            if !slot.live {
+            if !slot.live || (round > 1 && slot.spent >= plan.repeat_budget) {
+                on(Event::Unneeded);
                 continue;
             }
             on(Event::Child { case: &case.name, strategy: entry.name, round });
@@ -196,7 +205,9 @@ pub fn run_case(
                 let predicted = slot.row.predicted_ns.map_or(Duration::ZERO, Duration::from_nanos);
                 (plan.max_case_time * 3).max(predicted * 4)
             });
+            let started = Instant::now();
             let run = spawn_child(&plan.exe, &request, deadline);
+            slot.spent += started.elapsed();
             let label = if round == 0 { "verify pass".to_string() } else { format!("repetition {round}") };
             slot.threads = slot.threads.max(run.threads_peak.unwrap_or(0));
             match run.end {
@@ -254,6 +265,8 @@ fn finish_row(slot: &mut Slot, units: u64, baseline: Option<&Baseline>) {
     let row = &mut slot.row;
     row.threads_peak = (slot.threads > 0).then_some(slot.threads);
     row.peak_rss_bytes = slot.rss.iter().copied().max();
+    // The timed repetitions actually measured (fewer than R past the repetition budget).
+    row.repeat = slot.timed.len();
     if slot.timed.is_empty() {
         return;
     }
