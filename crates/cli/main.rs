@@ -25,6 +25,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Verify, then measure, every selected case × strategy (the default command)
+    #[command(
+        after_help = "How flags combine with --preset: the preset (quick unless named) gives the cases, R, the \
+budget and the repetition budget; --workload and --strategy narrow them; --repeat, --workers, --max-case-time and \
+--max-repeat-time override them; any flag of a workload replaces that workload's preset cases with the case it \
+describes (unset flags take their defaults), and without --workload only the workloads whose flags were given run."
+    )]
     Run(Box<run::RunArgs>),
     /// List the strategies, the workloads and each preset's cases
     List(list::ListArgs),
