@@ -47,26 +47,17 @@ pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueO
         if refused.is_some() {
             break;
         }
-        let (board, tx, wake) = (Arc::clone(&board), tx.clone(), wake.clone());
-        let ids = spec.producer_ids(index);
-        let pacing = spec.pacing;
+        let (spec, board, tx, wake) = (*spec, Arc::clone(&board), tx.clone(), wake.clone());
         let spawned = std::thread::Builder::new().name(format!("queue-producer-{index}")).spawn(move || {
-            let alarm = Tripwire::new(move || {
-                let _ = wake.send(());
-            });
-            let mut tally = board.producer();
-            for id in ids {
-                if !pacing.is_zero() {
-                    std::thread::sleep(pacing);
-                }
-                let message = tally.message(id);
-                if tx.send(message).is_err() {
-                    break; // every consumer is gone; the joiner reports why
-                }
-                tally.sent(&message, || tx.len());
-            }
-            alarm.disarm();
-            tally.finish()
+            spec.produce_blocking(
+                index,
+                &board,
+                move || {
+                    let _ = wake.send(());
+                },
+                |message| tx.send(message).is_ok(),
+                || tx.len(),
+            )
         });
         match spawned {
             Ok(handle) => producers.push(handle),
