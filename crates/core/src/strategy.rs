@@ -54,8 +54,25 @@ pub trait Strategy: Send + Sync {
     /// How many waits this strategy can overlap (see [`Overlap`]).
     fn overlap(&self) -> Overlap;
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError>;
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError>;
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError>;
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError>;
+    // A workload a strategy cannot run keeps the default: `Unsupported`, which the tables show.
+
+    fn sleep(&self, _spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
+        Err(unsupported(self.name(), "sleep"))
+    }
+
+    fn fan_out(&self, _spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
+        Err(unsupported(self.name(), "fan-out"))
+    }
+
+    fn http(&self, _spec: &HttpSpec, _target: &Target) -> Result<HttpOutcome, RunError> {
+        Err(unsupported(self.name(), "http"))
+    }
+
+    fn queue(&self, _spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
+        Err(unsupported(self.name(), "queue"))
+    }
+}
+
+fn unsupported(strategy: &str, workload: &str) -> RunError {
+    RunError::Unsupported(format!("{strategy} does not implement the {workload} workload"))
 }

@@ -1,5 +1,6 @@
 //! The registry: the ONE list of strategies. Adding a strategy is a crate and a line here.
 
+use shootout_async::Runtime;
 use shootout_core::{Overlap, RunError, SpecError, Strategy};
 
 /// A strategy as the harness knows it before building it.
@@ -33,22 +34,22 @@ pub static STRATEGIES: [Entry; 6] = [
         build: |w| Ok(Box::new(shootout_rayon::Rayon::new(w)?)),
     },
     Entry {
-        name: shootout_tokio::NAME,
+        name: <shootout_tokio::Tokio as Runtime>::NAME,
         about: "tokio multi-thread runtime, W workers, spawn_blocking for blocking calls",
-        overlap: shootout_tokio::overlap,
-        build: |w| Ok(Box::new(shootout_tokio::Tokio::new(w)?)),
+        overlap: <shootout_tokio::Tokio as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_tokio::build(w)?)),
     },
     Entry {
-        name: shootout_async_std::NAME,
+        name: <shootout_async_std::AsyncStd as Runtime>::NAME,
         about: "async-std, W executor threads (discontinued upstream in 2025; smol is its successor)",
-        overlap: shootout_async_std::overlap,
-        build: |w| Ok(Box::new(shootout_async_std::AsyncStd::new(w)?)),
+        overlap: <shootout_async_std::AsyncStd as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_async_std::build(w)?)),
     },
     Entry {
-        name: shootout_smol::NAME,
+        name: <shootout_smol::Smol as Runtime>::NAME,
         about: "smol: an async-executor run by W threads, async-io timers, unblock for blocking calls",
-        overlap: shootout_smol::overlap,
-        build: |w| Ok(Box::new(shootout_smol::Smol::new(w)?)),
+        overlap: <shootout_smol::Smol as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_smol::build(w)?)),
     },
 ];
 

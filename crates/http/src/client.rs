@@ -74,7 +74,7 @@ impl Failure {
     }
 }
 
-pub(crate) fn io_kind(err: &io::Error) -> ErrorKind {
+pub fn io_kind(err: &io::Error) -> ErrorKind {
     use io::ErrorKind as K;
     match err.kind() {
         K::ConnectionRefused | K::AddrNotAvailable | K::HostUnreachable | K::NetworkUnreachable => {

@@ -1,18 +1,16 @@
-//! shootout-http: the HTTP target server and the clients every strategy uses.
+//! shootout-http: the HTTP target server and the runtime-neutral client logic.
 //!
 //! - [`server`]: hyper 1 on its own tokio runtime and threads (never the scheduler under
 //!   test), `GET /work?id=I&bytes=B` waits L then answers B bytes that encode I, with
 //!   deterministic fault injection and the limits a real server has.
 //! - [`client`]: what one run of the workload shares — the parsed target, the id counter, the
 //!   in-flight counter, the first fatal error — and how outcomes are assembled.
-//! - [`asynchronous`]: the ONE hyper 1 client, generic over the runtime's IO and spawner
-//!   (tokio through hyper-util's `TokioIo`, async-std and smol through smol-hyper's
-//!   `FuturesIo`).
+//! - the ONE hyper 1 client of the async strategies is `shootout_async::http`, generic over
+//!   the runtime; no runtime's client code lives here.
 //! - [`blocking`]: the ONE ureq 3 client of the blocking strategies.
 //!
 //! `TCP_NODELAY` is set on every connection, client and server.
 
-pub mod asynchronous;
 pub mod blocking;
 pub mod client;
 pub mod server;

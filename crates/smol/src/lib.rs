@@ -1,28 +1,31 @@
-//! The smol strategy: one `async_executor::Executor` run by W threads of our own (smol's
-//! global executor has one thread unless `SMOL_THREADS` is set), smol's timers (async-io),
-//! and `smol::unblock` (the `blocking` crate's pool) for blocking calls.
+//! The smol strategy: one `async_executor::Executor` run by W threads of our own (smol's global
+//! executor has one thread unless `SMOL_THREADS` is set), smol's timers (async-io),
+//! `smol::unblock` (the `blocking` crate's pool) for blocking calls, `async_lock`'s semaphore
+//! (`smol::lock`), and `smol::net::TcpStream` through smol-hyper's `FuturesIo`. The workloads
+//! themselves are `shootout_async`'s.
 
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use async_executor::Executor;
-use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
-};
-
-mod fanout;
-mod http;
-mod queue;
-mod sleep;
-
-pub const NAME: &str = "smol";
+use futures_lite::FutureExt;
+use shootout_async::{Async, Runtime, Task};
+use shootout_core::{Overlap, RunError};
+use smol_hyper::rt::FuturesIo;
 
 /// The `blocking` crate's default thread cap (`BLOCKING_MAX_THREADS`), behind `unblock`.
 pub const MAX_BLOCKING_THREADS: usize = 500;
 
-pub fn overlap(_workers: usize) -> Overlap {
-    Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS) }
+/// The strategy: smol's executor behind the shared async workloads.
+pub fn build(workers: usize) -> Result<Async<Smol>, RunError> {
+    Ok(Async::new(Smol::new(workers)?))
 }
 
 pub struct Smol {
@@ -49,21 +52,6 @@ impl Smol {
         }
         Ok(smol)
     }
-
-    pub fn executor(&self) -> &Arc<Executor<'static>> {
-        &self.executor
-    }
-
-    /// Awaits every task in order (the `gather`).
-    pub fn join_all<T: Send + 'static>(&self, tasks: Vec<smol::Task<T>>) -> Vec<T> {
-        smol::block_on(async {
-            let mut out = Vec::with_capacity(tasks.len());
-            for task in tasks {
-                out.push(task.await);
-            }
-            out
-        })
-    }
 }
 
 impl Drop for Smol {
@@ -76,32 +64,82 @@ impl Drop for Smol {
     }
 }
 
-impl Strategy for Smol {
-    fn name(&self) -> &'static str {
-        NAME
+impl Runtime for Smol {
+    type Task<T: Send + 'static> = SmolTask<T>;
+    type Permits = smol::lock::Semaphore;
+    type Io = FuturesIo<smol::net::TcpStream>;
+
+    const NAME: &'static str = "smol";
+
+    /// Timers are unbounded; blocking waits share the blocking pool.
+    fn overlap(_workers: usize) -> Overlap {
+        Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS) }
     }
 
     fn workers(&self) -> usize {
         self.workers
     }
 
-    fn overlap(&self) -> Overlap {
-        overlap(self.workers)
+    fn spawn<F>(&self, future: F) -> SmolTask<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        // A smol task re-raises its panic in its awaiter; caught here it becomes a RunError.
+        SmolTask(self.executor.spawn(AssertUnwindSafe(future).catch_unwind()))
     }
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-        sleep::run(self, spec)
+    fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
+        self.executor.spawn(future).detach();
     }
 
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
-        fanout::run(self, spec)
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        smol::block_on(future)
     }
 
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
-        http::run(self, spec, target)
+    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        AssertUnwindSafe(smol::unblock(f)).catch_unwind().await.map_err(blocking_panicked)
     }
 
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
-        queue::run(self, spec)
+    async fn sleep(duration: Duration) {
+        smol::Timer::after(duration).await;
+    }
+
+    async fn sleep_until(deadline: Instant) {
+        smol::Timer::at(deadline).await;
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+        let stream = smol::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(FuturesIo::new(stream))
+    }
+}
+
+fn blocking_panicked(payload: Box<dyn std::any::Any + Send>) -> RunError {
+    RunError::panicked("a smol blocking call", payload)
+}
+
+/// A `smol::Task` whose panic is a `RunError`; `cancel` is `Task::cancel`, which returns once
+/// the task has stopped.
+pub struct SmolTask<T>(smol::Task<std::thread::Result<T>>);
+
+impl<T: Send + 'static> Future for SmolTask<T> {
+    type Output = Result<T, RunError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.map_err(|payload| RunError::panicked("a smol task", payload)))
+    }
+}
+
+impl<T: Send + 'static> Task<T> for SmolTask<T> {
+    async fn cancel(self) {
+        self.0.cancel().await;
     }
 }

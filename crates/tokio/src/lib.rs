@@ -1,24 +1,27 @@
-//! The tokio strategy: a multi-thread runtime with W workers, built once. Every concurrent
-//! unit is a spawned task; the calling thread only `block_on`s the final join.
+//! The tokio strategy: a multi-thread runtime with W workers, built once, as
+//! [`shootout_async::Runtime`]. Everything tokio-specific is here: `tokio::spawn` with its
+//! `JoinHandle` (abort to cancel), `tokio::time` (`timeout_at` for deadlines),
+//! `tokio::sync::Semaphore`, `spawn_blocking` on its blocking pool, and `TcpStream` through
+//! hyper-util's `TokioIo`. The workloads themselves are `shootout_async`'s.
 
-use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
-};
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
-mod fanout;
-mod http;
-mod queue;
-mod sleep;
-
-pub const NAME: &str = "tokio";
+use futures_util::FutureExt;
+use hyper_util::rt::TokioIo;
+use shootout_async::{Async, Permits, Runtime, Task};
+use shootout_core::{Overlap, RunError};
 
 /// tokio's default cap on `spawn_blocking` threads; we keep the default (idiomatic use).
 pub const MAX_BLOCKING_THREADS: usize = 512;
 
-/// Timers are unbounded; blocking waits share the blocking pool.
-pub fn overlap(_workers: usize) -> Overlap {
-    Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS) }
+/// The strategy: tokio's runtime behind the shared async workloads.
+pub fn build(workers: usize) -> Result<Async<Tokio>, RunError> {
+    Ok(Async::new(Tokio::new(workers)?))
 }
 
 pub struct Tokio {
@@ -37,53 +40,112 @@ impl Tokio {
             .map_err(|e| RunError::build("tokio runtime", e))?;
         Ok(Tokio { rt, workers })
     }
-
-    pub fn runtime(&self) -> &tokio::runtime::Runtime {
-        &self.rt
-    }
-
-    /// Awaits every handle in order on the runtime (the `gather`), turning a failed task into
-    /// a `RunError` instead of a panic.
-    pub fn join_all<T: Send + 'static>(
-        &self,
-        handles: Vec<tokio::task::JoinHandle<T>>,
-    ) -> Result<Vec<T>, RunError> {
-        self.rt.block_on(async {
-            let mut out = Vec::with_capacity(handles.len());
-            for handle in handles {
-                out.push(handle.await.map_err(|e| RunError::failed(format!("tokio task failed: {e}")))?);
-            }
-            Ok(out)
-        })
-    }
 }
 
-impl Strategy for Tokio {
-    fn name(&self) -> &'static str {
-        NAME
+impl Runtime for Tokio {
+    type Task<T: Send + 'static> = TokioTask<T>;
+    type Permits = TokioPermits;
+    type Io = TokioIo<tokio::net::TcpStream>;
+
+    const NAME: &'static str = "tokio";
+
+    /// Timers are unbounded; blocking waits share the blocking pool.
+    fn overlap(_workers: usize) -> Overlap {
+        Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS) }
     }
 
     fn workers(&self) -> usize {
         self.workers
     }
 
-    fn overlap(&self) -> Overlap {
-        overlap(self.workers)
+    fn spawn<F>(&self, future: F) -> TokioTask<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        TokioTask(self.rt.spawn(future))
     }
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-        sleep::run(self, spec)
+    fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
+        // Dropping a JoinHandle detaches the task.
+        drop(self.rt.spawn(future));
     }
 
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
-        fanout::run(self, spec)
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.rt.block_on(future)
     }
 
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
-        http::run(self, spec, target)
+    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        // Called inside a task of the runtime, like `asyncio.to_thread` inside a coroutine.
+        tokio::task::spawn_blocking(f).await.map_err(join_error)
     }
 
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
-        queue::run(self, spec)
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep(duration)
+    }
+
+    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep_until(deadline.into())
+    }
+
+    async fn timeout_at<F>(deadline: Instant, future: F) -> Option<F::Output>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        tokio::time::timeout_at(deadline.into(), future).await.ok()
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(TokioIo::new(stream))
+    }
+}
+
+/// A tokio `JoinHandle` whose failure (a panic, or a cancel) is a `RunError`.
+pub struct TokioTask<T>(tokio::task::JoinHandle<T>);
+
+impl<T: Send + 'static> Future for TokioTask<T> {
+    type Output = Result<T, RunError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|r| r.map_err(join_error))
+    }
+}
+
+impl<T: Send + 'static> Task<T> for TokioTask<T> {
+    fn cancel(self) -> impl Future<Output = ()> + Send {
+        // `abort` asks now, not on the first poll; awaiting the handle returns once the task
+        // has stopped.
+        self.0.abort();
+        self.0.map(drop)
+    }
+}
+
+fn join_error(err: tokio::task::JoinError) -> RunError {
+    match err.try_into_panic() {
+        Ok(payload) => RunError::panicked("a tokio task", payload),
+        Err(err) => RunError::failed(format!("a tokio task failed: {err}")),
+    }
+}
+
+/// `tokio::sync::Semaphore`, tokio's own. Its `acquire` fails only once closed, and it is never
+/// closed; were it, no permit would be held and verify's peak-in-flight check would say so.
+pub struct TokioPermits(tokio::sync::Semaphore);
+
+impl Permits for TokioPermits {
+    type Permit<'a> = Option<tokio::sync::SemaphorePermit<'a>>;
+
+    fn new(permits: usize) -> Self {
+        TokioPermits(tokio::sync::Semaphore::new(permits))
+    }
+
+    async fn acquire(&self) -> Self::Permit<'_> {
+        self.0.acquire().await.ok()
     }
 }

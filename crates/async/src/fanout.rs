@@ -1,33 +1,33 @@
+//! The fan-out workload on any async runtime: a spawned task per unit, gathered as asyncio's
+//! `gather` does. The runtime's semaphore for a limit, its sleep for the wait, its
+//! `timeout_at` for the deadline (the unit's future is dropped when it fires). Input order
+//! awaits the tasks in order; completion order drains an async-channel that each unit sends to
+//! as it finishes (`as_completed`). Fail-fast cancels every task not yet gathered and waits
+//! until they have stopped, so no unit outlives the call.
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use shootout_core::fanout::{Handed, Order, Recorder, UnitError, UnitResult};
 use shootout_core::{FanOutOutcome, FanOutSpec, RunError};
-use smol::Task;
-use smol::lock::Semaphore;
 
-/// A task per unit on the executor: `async_lock::Semaphore` (smol's `lock`) for a limit,
-/// `smol::Timer` for the wait, and for the deadline a race of the unit against a timer
-/// (`future::or`): when the timer wins, the unit's future is dropped. Input order awaits the
-/// tasks in order; completion order drains an async-channel that each unit sends to as it
-/// finishes. Fail-fast cancels every task not yet gathered (`Task::cancel`, which returns once
-/// the task has stopped).
-pub(crate) fn run(strategy: &crate::Smol, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
+use crate::{Permits, Runtime, Task};
+
+pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
     let n = spec.units;
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(Shared::<R> {
         spec: spec.clone(),
         recorder: Recorder::new(n),
-        permits: spec.limit.map(Semaphore::new),
+        permits: spec.limit.map(R::Permits::new),
     });
     let (tx, rx) = async_channel::unbounded::<Handed>();
     let completion = spec.order == Order::Completion;
-    let ex = strategy.executor();
-    let tasks: Vec<Task<UnitResult>> = (0..n)
-        .map(|index| ex.spawn(unit(Arc::clone(&shared), index, completion.then(|| tx.clone()))))
+    let tasks: Vec<R::Task<UnitResult>> = (0..n)
+        .map(|index| rt.spawn(unit(Arc::clone(&shared), index, completion.then(|| tx.clone()))))
         .collect();
     drop(tx);
 
-    let handed = smol::block_on(async {
+    let handed = rt.block_on(async {
         let fail_fast = spec.fail_fast();
         let mut tasks = tasks.into_iter();
         let mut handed = Vec::with_capacity(n);
@@ -42,7 +42,7 @@ pub(crate) fn run(strategy: &crate::Smol, spec: &FanOutSpec) -> Result<FanOutOut
             }
         } else {
             for (index, task) in tasks.by_ref().enumerate() {
-                let result = task.await;
+                let result = task.await?;
                 handed.push(Handed { index, result });
                 if fail_fast && result.is_err() {
                     stopped = true;
@@ -50,29 +50,32 @@ pub(crate) fn run(strategy: &crate::Smol, spec: &FanOutSpec) -> Result<FanOutOut
                 }
             }
         }
-        let rest: Vec<Task<UnitResult>> = tasks.collect();
+        let rest: Vec<R::Task<UnitResult>> = tasks.collect();
         if stopped {
-            // `cancel` asks on its first poll and returns once the task has stopped; polling
-            // them together asks every task at once.
+            // Polled together, every task is asked at once.
             futures_util::future::join_all(rest.into_iter().map(Task::cancel)).await;
         } else {
             for task in rest {
                 // Its result came through the channel; awaiting means no unit outlives the call.
-                let _ = task.await;
+                let _ = task.await?;
             }
         }
-        handed
-    });
+        Ok::<_, RunError>(handed)
+    })?;
     Ok(shared.recorder.outcome(handed))
 }
 
-struct Shared {
+struct Shared<R: Runtime> {
     spec: FanOutSpec,
     recorder: Recorder,
-    permits: Option<Semaphore>,
+    permits: Option<R::Permits>,
 }
 
-async fn unit(shared: Arc<Shared>, index: usize, tx: Option<async_channel::Sender<Handed>>) -> UnitResult {
+async fn unit<R: Runtime>(
+    shared: Arc<Shared<R>>,
+    index: usize,
+    tx: Option<async_channel::Sender<Handed>>,
+) -> UnitResult {
     let Shared { spec, recorder, permits } = &*shared;
     let _permit = match permits {
         Some(permits) => Some(permits.acquire().await),
@@ -83,19 +86,14 @@ async fn unit(shared: Arc<Shared>, index: usize, tx: Option<async_channel::Sende
     let wait = spec.wait_of(index);
     let body = async {
         if !wait.is_zero() {
-            smol::Timer::after(wait).await;
+            R::sleep(wait).await;
         }
         spec.compute(index)
     };
     let result = match spec.deadline {
         Some(t) => {
             let deadline_at = start + t;
-            let deadline = async {
-                smol::Timer::at(deadline_at).await;
-                None
-            };
-            // `or` polls the unit first, so a unit that is ready at its deadline still returns.
-            match smol::future::or(async { Some(body.await) }, deadline).await {
+            match R::timeout_at(deadline_at, body).await {
                 Some(result) => result,
                 None => {
                     recorder.timed_out(deadline_at, Instant::now());

@@ -1,20 +1,20 @@
-//! P producer tasks and C consumer tasks spawned on the runtime, on one async-channel (the
-//! same channel on all three async runtimes, so they are compared, not their channels).
-//! Tasks run on async-std's global executor (W threads); consumer waits are
-//! `async_std::task::sleep`. The calling thread only `block_on`s the final join: wait until
-//! every message is acknowledged (`queue.join()`), close the channel (every consumer's `recv`
-//! then fails once the queue is empty), and await every task.
+//! The queue workload on any async runtime: P producer tasks and C consumer tasks on one
+//! async-channel (the same channel on every async runtime, so runtimes are compared, not
+//! channels). The calling thread only `block_on`s the final join: wait until every message is
+//! acknowledged (`queue.join()`), close the channel (every consumer's `recv` then fails once
+//! the queue is empty), and await every task.
 
 use std::sync::Arc;
 
 use async_channel::{Receiver, Sender};
-use async_std::task::JoinHandle;
 use shootout_core::queue::{
     Board, Capacity, ConsumerReport, Cost, Message, ProducerReport, QueueSpec, Tripwire, cpu_work,
 };
 use shootout_core::{QueueOutcome, RunError};
 
-pub(crate) fn run(_strategy: &crate::AsyncStd, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
+use crate::{Runtime, join_all};
+
+pub fn run<R: Runtime>(rt: &R, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
     let board = Board::new(spec);
     let (tx, rx) = match spec.capacity {
         Capacity::Bounded(b) => async_channel::bounded::<Message>(b),
@@ -23,23 +23,23 @@ pub(crate) fn run(_strategy: &crate::AsyncStd, spec: &QueueSpec) -> Result<Queue
     // Woken by the acknowledgement that completes the run, or by a task that died.
     let (wake, woken) = async_channel::unbounded::<()>();
 
-    let consumers: Vec<JoinHandle<ConsumerReport>> = (0..spec.consumers)
-        .map(|_| async_std::task::spawn(consume(Arc::clone(&board), rx.clone(), spec.cost, wake.clone())))
+    let consumers: Vec<R::Task<ConsumerReport>> = (0..spec.consumers)
+        .map(|_| rt.spawn(consume::<R>(Arc::clone(&board), rx.clone(), spec.cost, wake.clone())))
         .collect();
     drop(rx);
-    let producers: Vec<JoinHandle<ProducerReport>> = (0..spec.producers)
+    let producers: Vec<R::Task<ProducerReport>> = (0..spec.producers)
         .map(|index| {
             let (board, tx, wake) = (Arc::clone(&board), tx.clone(), wake.clone());
             let ids = spec.producer_ids(index);
             let pacing = spec.pacing;
-            async_std::task::spawn(async move {
+            rt.spawn(async move {
                 let alarm = Tripwire::new(move || {
                     let _ = wake.try_send(());
                 });
                 let mut tally = board.producer();
                 for id in ids {
                     if !pacing.is_zero() {
-                        async_std::task::sleep(pacing).await;
+                        R::sleep(pacing).await;
                     }
                     let message = tally.message(id);
                     if tx.send(message).await.is_err() {
@@ -54,20 +54,21 @@ pub(crate) fn run(_strategy: &crate::AsyncStd, spec: &QueueSpec) -> Result<Queue
         .collect();
     drop(wake);
 
-    // A task that panicked re-raises its panic here, in its awaiter.
-    let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        async_std::task::block_on(async move {
-            let _ = woken.recv().await;
-            tx.close();
-            (join_all(producers).await, join_all(consumers).await)
-        })
-    }));
-    let (producers, consumers) = joined.map_err(|payload| RunError::panicked("a queue task", payload))?;
-    Ok(board.finish(producers, consumers))
+    let (producers, consumers) = rt.block_on(async move {
+        let _ = woken.recv().await;
+        tx.close();
+        (join_all(producers).await, join_all(consumers).await)
+    });
+    Ok(board.finish(producers?, consumers?))
 }
 
 /// A consumer task: take, process, acknowledge, until the channel is closed and drained.
-async fn consume(board: Arc<Board>, rx: Receiver<Message>, cost: Cost, wake: Sender<()>) -> ConsumerReport {
+async fn consume<R: Runtime>(
+    board: Arc<Board>,
+    rx: Receiver<Message>,
+    cost: Cost,
+    wake: Sender<()>,
+) -> ConsumerReport {
     let alarm = Tripwire::new(|| {
         let _ = wake.try_send(());
     });
@@ -80,7 +81,7 @@ async fn consume(board: Arc<Board>, rx: Receiver<Message>, cost: Cost, wake: Sen
                 Cost::Cpu(k) => {
                     cpu_work(k, message.id);
                 }
-                Cost::Wait(d) => async_std::task::sleep(d).await,
+                Cost::Wait(d) => R::sleep(d).await,
             }
         }
         if tally.processed(message) {
@@ -89,14 +90,4 @@ async fn consume(board: Arc<Board>, rx: Receiver<Message>, cost: Cost, wake: Sen
     }
     alarm.disarm();
     tally.finish(true)
-}
-
-/// Awaits every handle in order. async-std's handles yield the value itself; a task's panic is
-/// re-raised here and caught around `block_on`.
-async fn join_all<T>(handles: Vec<JoinHandle<T>>) -> Vec<T> {
-    let mut out = Vec::with_capacity(handles.len());
-    for handle in handles {
-        out.push(handle.await);
-    }
-    out
 }

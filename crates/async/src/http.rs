@@ -1,17 +1,15 @@
-//! The one async client: hyper 1's HTTP/1 connection API, generic over how a runtime connects
-//! TCP, spawns a task and sleeps. tokio, async-std and smol run exactly this code; only
-//! [`Net`] differs (tokio through hyper-util's `TokioIo`, async-std and smol through
-//! smol-hyper's `FuturesIo`).
+//! The one async HTTP client: hyper 1's HTTP/1 connection API, generic over [`Runtime`] (how it
+//! connects TCP, spawns a connection's driver and sleeps). Every async runtime runs exactly this
+//! code; only its `Runtime::Io` differs (tokio through hyper-util's `TokioIo`, async-std and
+//! smol through smol-hyper's `FuturesIo`).
 //!
 //! The model is the threads model on tasks: C worker tasks, each with its own keep-alive
 //! connection, take request ids from a shared counter — `Semaphore(C)` around M tasks admits
 //! the same C requests at a time, but also allocates M tasks up front; workers keep memory at C.
 
-use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_lite::future;
 use http_body_util::{BodyExt, Empty};
@@ -21,34 +19,34 @@ use hyper::header::{CONNECTION, HOST, HeaderValue};
 use hyper::{Request, Uri};
 use shootout_core::http::Digest;
 use shootout_core::http::{Answer, ErrorKind, HttpResult};
+use shootout_core::{HttpOutcome, HttpSpec, RunError, Target};
+use shootout_http::Plan;
+use shootout_http::client::{Failure, io_kind};
 
-use crate::client::{Failure, Plan, io_kind};
+use crate::{Runtime, join_all};
 
-/// What the client needs from a runtime.
-pub trait Net: Clone + Send + Sync + 'static {
-    type Io: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static;
-
-    /// A TCP connection to `addr` with `TCP_NODELAY` set, wrapped for hyper.
-    fn connect(&self, addr: SocketAddr) -> impl Future<Output = io::Result<Self::Io>> + Send;
-
-    /// Runs a connection's driver as its own task.
-    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static);
-
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+/// C worker tasks, each with its own keep-alive connection, taking request ids from the plan's
+/// shared counter. The calling thread only `block_on`s the join.
+pub fn run<R: Runtime>(rt: &Arc<R>, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
+    let plan = Plan::new(spec, target)?;
+    let workers: Vec<R::Task<Vec<HttpResult>>> =
+        (0..spec.concurrency).map(|_| rt.spawn(worker(Arc::clone(rt), plan.clone()))).collect();
+    let batches = rt.block_on(join_all(workers))?;
+    plan.finish(batches)
 }
 
 /// One worker: takes ids until none are left, one request at a time on its own connection
 /// (a new one per request in fresh mode, and after any failure).
-pub async fn worker<N: Net>(net: N, plan: Arc<Plan>) -> Vec<HttpResult> {
+async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>) -> Vec<HttpResult> {
     let mut connection: Option<SendRequest<Empty<Bytes>>> = None;
     let mut results = Vec::new();
     while let Some(id) = plan.next_id() {
         let _in_flight = plan.in_flight().enter();
         let start = Instant::now();
         let timeout = plan.timeout();
-        let attempt = request(&net, &plan, &mut connection, id);
+        let attempt = request(&*rt, &plan, &mut connection, id);
         let expiry = async {
-            net.sleep(timeout).await;
+            R::sleep(timeout).await;
             Err(Failure::timeout(timeout))
         };
         let outcome = future::or(attempt, expiry).await;
@@ -61,8 +59,8 @@ pub async fn worker<N: Net>(net: N, plan: Arc<Plan>) -> Vec<HttpResult> {
     results
 }
 
-async fn request<N: Net>(
-    net: &N,
+async fn request<R: Runtime>(
+    rt: &R,
     plan: &Plan,
     connection: &mut Option<SendRequest<Empty<Bytes>>>,
     id: u64,
@@ -73,9 +71,9 @@ async fn request<N: Net>(
     let sender = match connection {
         Some(sender) => sender,
         None => {
-            let io = net.connect(plan.endpoint().addr).await.map_err(|e| Failure::io(&e))?;
+            let io = R::connect(plan.endpoint().addr).await.map_err(|e| Failure::io(&e))?;
             let (sender, driver) = handshake(io).await.map_err(|e| failure(&e))?;
-            net.spawn(async move {
+            rt.detach(async move {
                 // Its errors reach the request that was in flight; nothing more to report.
                 let _ = driver.await;
             });
@@ -142,87 +140,4 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = e.source();
     }
     text
-}
-
-/// tokio: its own `TcpStream` through hyper-util's `TokioIo`, tasks on the strategy's runtime.
-#[derive(Clone)]
-pub struct TokioNet {
-    handle: tokio::runtime::Handle,
-}
-
-impl TokioNet {
-    pub fn new(handle: tokio::runtime::Handle) -> Self {
-        TokioNet { handle }
-    }
-}
-
-impl Net for TokioNet {
-    type Io = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
-
-    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(hyper_util::rt::TokioIo::new(stream))
-    }
-
-    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
-        self.handle.spawn(task);
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
-    }
-}
-
-/// async-std: its `TcpStream` through smol-hyper's `FuturesIo`, tasks on its global executor.
-#[derive(Clone, Copy, Default)]
-pub struct AsyncStdNet;
-
-impl Net for AsyncStdNet {
-    type Io = smol_hyper::rt::FuturesIo<async_std::net::TcpStream>;
-
-    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = async_std::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(smol_hyper::rt::FuturesIo::new(stream))
-    }
-
-    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
-        // Dropping the handle detaches the task.
-        drop(async_std::task::spawn(task));
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        async_std::task::sleep(duration).await;
-    }
-}
-
-/// smol: its `TcpStream` through smol-hyper's `FuturesIo`, tasks on the strategy's executor.
-#[derive(Clone)]
-pub struct SmolNet {
-    executor: Arc<async_executor::Executor<'static>>,
-}
-
-impl SmolNet {
-    pub fn new(executor: Arc<async_executor::Executor<'static>>) -> Self {
-        SmolNet { executor }
-    }
-}
-
-impl Net for SmolNet {
-    type Io = smol_hyper::rt::FuturesIo<smol::net::TcpStream>;
-
-    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = smol::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(smol_hyper::rt::FuturesIo::new(stream))
-    }
-
-    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
-        self.executor.spawn(task).detach();
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        smol::Timer::after(duration).await;
-    }
 }
