@@ -15,7 +15,7 @@ pub fn list(args: &ListArgs) -> i32 {
         Err(e) => return crate::usage_error(e),
     };
     println!("strategies:");
-    for e in &STRATEGIES {
+    for e in STRATEGIES {
         println!("  {:<11} {}", e.name, e.about);
     }
     println!(

@@ -5,6 +5,7 @@
 //! its cases in the catalog. [`Strategy`] is the one contract; [`Spec`] lets the harness treat
 //! every workload alike; [`results`] is the published schema.
 
+pub mod blocking;
 pub mod catalog;
 pub mod duration;
 pub mod error;

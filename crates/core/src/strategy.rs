@@ -76,3 +76,32 @@ pub trait Strategy: Send + Sync {
 fn unsupported(strategy: &str, workload: &str) -> RunError {
     RunError::Unsupported(format!("{strategy} does not implement the {workload} workload"))
 }
+
+/// The four workload methods of a strategy crate laid out the usual way, one module per
+/// workload with a `run` function: `sleep::run(self, spec)`, `fanout::run(self, spec)`,
+/// `http::run(self, spec, target)`, `queue::run(self, spec)`. Use inside `impl Strategy`; a
+/// crate that lacks a workload writes its methods by hand instead (or keeps the default).
+#[macro_export]
+macro_rules! workload_modules {
+    () => {
+        fn sleep(&self, spec: &$crate::SleepSpec) -> Result<$crate::SleepOutcome, $crate::RunError> {
+            sleep::run(self, spec)
+        }
+
+        fn fan_out(&self, spec: &$crate::FanOutSpec) -> Result<$crate::FanOutOutcome, $crate::RunError> {
+            fanout::run(self, spec)
+        }
+
+        fn http(
+            &self,
+            spec: &$crate::HttpSpec,
+            target: &$crate::Target,
+        ) -> Result<$crate::HttpOutcome, $crate::RunError> {
+            http::run(self, spec, target)
+        }
+
+        fn queue(&self, spec: &$crate::QueueSpec) -> Result<$crate::QueueOutcome, $crate::RunError> {
+            queue::run(self, spec)
+        }
+    };
+}

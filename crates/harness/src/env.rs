@@ -8,25 +8,15 @@ use shootout_core::results::Env;
 /// The lock file this binary was built from: the exact versions of every runtime measured.
 const CARGO_LOCK: &str = include_str!("../../../Cargo.lock");
 
-/// The crates whose versions a reader needs to interpret the numbers.
-const MEASURED_CRATES: &[&str] = &[
-    "tokio",
-    "async-std",
-    "async-global-executor",
-    "smol",
-    "async-executor",
-    "async-io",
-    "blocking",
-    "rayon",
-    "crossbeam-channel",
-    "async-channel",
-    "async-lock",
-    "hyper",
-    "hyper-util",
-    "smol-hyper",
-    "ureq",
-    "criterion",
-];
+/// Crates every run depends on whatever strategies it selects; each strategy's own crates come
+/// from its registry entry.
+const HARNESS_CRATES: &[&str] = &["hyper", "criterion"];
+
+fn measured_crates() -> Vec<&'static str> {
+    let mut crates: Vec<&str> = HARNESS_CRATES.to_vec();
+    crates.extend(crate::registry::STRATEGIES.iter().flat_map(|e| e.crates.iter().copied()));
+    crates
+}
 
 pub fn describe(workers: usize, preset: &str, command: &str) -> Env {
     Env {
@@ -133,13 +123,14 @@ fn today() -> String {
 
 /// `name = "x"` / `version = "y"` pairs from Cargo.lock, for the crates a reader cares about.
 pub fn crate_versions() -> BTreeMap<String, String> {
+    let measured = measured_crates();
     let mut versions = BTreeMap::new();
     let mut name: Option<&str> = None;
     for line in CARGO_LOCK.lines() {
         if let Some(n) = line.strip_prefix("name = ") {
             name = Some(n.trim_matches('"'));
         } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take())
-            && MEASURED_CRATES.contains(&n)
+            && measured.contains(&n)
         {
             versions
                 .entry(n.to_string())

@@ -12,44 +12,71 @@ pub struct Entry {
     pub overlap: fn(usize) -> Overlap,
     /// Builds the runtime or pool with W workers. Called outside any timing.
     pub build: fn(usize) -> Result<Box<dyn Strategy>, RunError>,
+    /// The crates whose versions a reader needs to interpret its numbers (recorded in `env`).
+    pub crates: &'static [&'static str],
 }
 
-pub static STRATEGIES: [Entry; 6] = [
+/// Every strategy, in the order tables, charts (colour and marker) and the guide use.
+pub static STRATEGIES: &[Entry] = &[
     Entry {
         name: shootout_seq::NAME,
         about: "plain sequential code on the calling thread",
         overlap: shootout_seq::overlap,
         build: |_| Ok(Box::new(shootout_seq::Sequential::new())),
+        crates: &[],
     },
     Entry {
         name: shootout_threads::NAME,
         about: "std::thread: a thread per waiting unit, W scoped threads for CPU work, crossbeam-channel",
         overlap: shootout_threads::overlap,
         build: |w| Ok(Box::new(shootout_threads::Threads::new(w)?)),
+        crates: &["crossbeam-channel", "ureq"],
     },
     Entry {
         name: shootout_rayon::NAME,
         about: "rayon par_iter on its own ThreadPool of W threads",
         overlap: shootout_rayon::overlap,
         build: |w| Ok(Box::new(shootout_rayon::Rayon::new(w)?)),
+        crates: &["rayon", "crossbeam-channel", "ureq"],
     },
     Entry {
         name: <shootout_tokio::Tokio as Runtime>::NAME,
         about: "tokio multi-thread runtime, W workers, spawn_blocking for blocking calls",
         overlap: <shootout_tokio::Tokio as Runtime>::overlap,
         build: |w| Ok(Box::new(shootout_tokio::build(w)?)),
+        crates: &["tokio", "hyper", "hyper-util", "async-channel"],
     },
     Entry {
         name: <shootout_async_std::AsyncStd as Runtime>::NAME,
         about: "async-std, W executor threads (discontinued upstream in 2025; smol is its successor)",
         overlap: <shootout_async_std::AsyncStd as Runtime>::overlap,
         build: |w| Ok(Box::new(shootout_async_std::build(w)?)),
+        crates: &[
+            "async-std",
+            "async-global-executor",
+            "async-io",
+            "blocking",
+            "async-lock",
+            "hyper",
+            "smol-hyper",
+            "async-channel",
+        ],
     },
     Entry {
         name: <shootout_smol::Smol as Runtime>::NAME,
         about: "smol: an async-executor run by W threads, async-io timers, unblock for blocking calls",
         overlap: <shootout_smol::Smol as Runtime>::overlap,
         build: |w| Ok(Box::new(shootout_smol::build(w)?)),
+        crates: &[
+            "smol",
+            "async-executor",
+            "async-io",
+            "blocking",
+            "async-lock",
+            "hyper",
+            "smol-hyper",
+            "async-channel",
+        ],
     },
 ];
 

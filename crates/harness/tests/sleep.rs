@@ -65,7 +65,7 @@ fn async_runtimes_offload_blocking_waits() {
 
 #[test]
 fn every_strategy_reports_its_name_workers_and_overlap() {
-    for entry in &STRATEGIES {
+    for entry in STRATEGIES.iter() {
         let s = (entry.build)(W).unwrap();
         assert_eq!(s.name(), entry.name);
         assert_eq!(s.overlap(), (entry.overlap)(W));
@@ -77,7 +77,7 @@ fn every_strategy_reports_its_name_workers_and_overlap() {
 #[test]
 fn a_single_sleep_takes_at_least_its_duration() {
     // Not a speed target: a wait that returns early would be a wrong answer.
-    for entry in &STRATEGIES {
+    for entry in STRATEGIES.iter() {
         let s = (entry.build)(W).unwrap();
         for mode in [SleepMode::Timer, SleepMode::Blocking] {
             let spec = Spec::Sleep(SleepSpec::new(1, Duration::from_millis(5), mode));

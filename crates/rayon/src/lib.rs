@@ -2,10 +2,7 @@
 //! uses rayon's global pool, so ours is separate). Rayon is built for CPU work: a unit that
 //! blocks holds a pool thread, so at most W waits overlap. That is the honest finding.
 
-use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
-};
+use shootout_core::{Overlap, RunError, Strategy};
 
 mod fanout;
 mod http;
@@ -52,19 +49,5 @@ impl Strategy for Rayon {
         overlap(self.workers)
     }
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-        sleep::run(self, spec)
-    }
-
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
-        fanout::run(self, spec)
-    }
-
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
-        http::run(self, spec, target)
-    }
-
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
-        queue::run(self, spec)
-    }
+    shootout_core::workload_modules!();
 }

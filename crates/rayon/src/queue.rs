@@ -20,8 +20,9 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::Sender;
 use rayon::prelude::*;
+use shootout_core::blocking::{join_threads, process_blocking};
 use shootout_core::queue::{
-    Board, Capacity, ConsumerReport, ConsumerTally, Cost, Message, ProducerReport, Tripwire, cpu_work,
+    Board, Capacity, ConsumerReport, ConsumerTally, Message, ProducerReport, Tripwire,
 };
 use shootout_core::{QueueOutcome, QueueSpec, RunError};
 
@@ -48,7 +49,7 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
     if let Some(err) = refused {
         // No consumer will run: dropping the receiver makes the started producers' sends fail.
         drop((rx, tx));
-        let _ = join_all(producers);
+        let _ = join_threads(producers, "a queue producer");
         return Err(err);
     }
 
@@ -75,19 +76,9 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
                     .fold(
                         || board.consumer(),
                         |mut tally, message| {
-                            {
-                                let _busy = tally.busy();
-                                match cost {
-                                    Cost::None => {}
-                                    Cost::Cpu(k) => {
-                                        cpu_work(k, message.id);
-                                    }
-                                    Cost::Wait(d) => std::thread::sleep(d),
-                                }
-                            }
-                            if tally.processed(message) {
+                            process_blocking(&mut tally, message, cost, &|| {
                                 let _ = wake.send(());
-                            }
+                            });
                             tally
                         },
                     )
@@ -103,7 +94,7 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
             drop(tx);
         })
     }));
-    let producers = join_all(producers);
+    let producers = join_threads(producers, "a queue producer");
     if let Err(payload) = scoped {
         return Err(RunError::panicked("a rayon queue consumer", payload));
     }
@@ -130,18 +121,4 @@ fn spawn_producer(
             || tx.len(),
         )
     })
-}
-
-fn join_all(handles: Vec<JoinHandle<ProducerReport>>) -> Result<Vec<ProducerReport>, RunError> {
-    let mut out = Vec::with_capacity(handles.len());
-    let mut panicked = None;
-    for handle in handles {
-        match handle.join() {
-            Ok(report) => out.push(report),
-            Err(payload) => {
-                panicked.get_or_insert_with(|| RunError::panicked("a queue producer", payload));
-            }
-        }
-    }
-    panicked.map_or(Ok(out), Err)
 }

@@ -1,10 +1,7 @@
 //! The sequential strategy: every unit runs on the calling thread, one after another — the
 //! tutorials' "before" picture, and the floor any concurrency must beat.
 
-use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
-};
+use shootout_core::{Overlap, Strategy};
 
 mod fanout;
 mod http;
@@ -40,19 +37,5 @@ impl Strategy for Sequential {
         overlap(1)
     }
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-        sleep::run(self, spec)
-    }
-
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
-        fanout::run(self, spec)
-    }
-
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
-        http::run(self, spec, target)
-    }
-
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
-        queue::run(self, spec)
-    }
+    shootout_core::workload_modules!();
 }

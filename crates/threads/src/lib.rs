@@ -2,10 +2,7 @@
 //! scheduler is the runtime), W scoped threads over chunks where units compute, and
 //! crossbeam-channel between threads.
 
-use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
-};
+use shootout_core::{Overlap, RunError, Strategy};
 
 mod fanout;
 mod http;
@@ -43,21 +40,7 @@ impl Strategy for Threads {
         overlap(self.workers)
     }
 
-    fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-        sleep::run(self, spec)
-    }
-
-    fn fan_out(&self, spec: &FanOutSpec) -> Result<FanOutOutcome, RunError> {
-        fanout::run(self, spec)
-    }
-
-    fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
-        http::run(self, spec, target)
-    }
-
-    fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
-        queue::run(self, spec)
-    }
+    shootout_core::workload_modules!();
 }
 
 /// Spawns `count` threads running `body(index)` and joins them all, in index order.
@@ -82,18 +65,9 @@ where
             }
         }
     }
-    let mut results = Vec::with_capacity(handles.len());
-    let mut panicked = None;
-    for handle in handles {
-        match handle.join() {
-            Ok(value) => results.push(value),
-            Err(payload) => {
-                panicked.get_or_insert_with(|| RunError::panicked("a thread", payload));
-            }
-        }
-    }
-    match refused.or(panicked) {
+    let joined = shootout_core::blocking::join_threads(handles, "a thread");
+    match refused {
         Some(err) => Err(err),
-        None => Ok(results),
+        None => joined,
     }
 }

@@ -4,12 +4,9 @@
 //! dropped theirs, and joins every thread.
 
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
-use crossbeam_channel::{Receiver, Sender};
-use shootout_core::queue::{
-    Board, Capacity, ConsumerReport, Cost, Message, ProducerReport, Tripwire, cpu_work,
-};
+use shootout_core::blocking::{consume_blocking, join_threads};
+use shootout_core::queue::{Board, Capacity, ConsumerReport, Message, ProducerReport};
 use shootout_core::{QueueOutcome, QueueSpec, RunError};
 
 pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
@@ -28,9 +25,12 @@ pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueO
     for index in 0..spec.consumers {
         let (board, rx, wake) = (Arc::clone(&board), rx.clone(), wake.clone());
         let cost = spec.cost;
-        let spawned = std::thread::Builder::new()
-            .name(format!("queue-consumer-{index}"))
-            .spawn(move || consume(&board, &rx, cost, &wake));
+        let spawned = std::thread::Builder::new().name(format!("queue-consumer-{index}")).spawn(move || {
+            let wake = || {
+                let _ = wake.send(());
+            };
+            consume_blocking(&board, || rx.recv().ok(), cost, &wake).finish(true)
+        });
         match spawned {
             Ok(handle) => consumers.push(handle),
             Err(err) => {
@@ -73,50 +73,10 @@ pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueO
     // Close: once the producers' senders are gone too, every consumer sees the disconnect.
     drop(tx);
 
-    let producers: Result<Vec<ProducerReport>, RunError> = join_all(producers, "a queue producer");
-    let consumers: Result<Vec<ConsumerReport>, RunError> = join_all(consumers, "a queue consumer");
+    let producers: Result<Vec<ProducerReport>, RunError> = join_threads(producers, "a queue producer");
+    let consumers: Result<Vec<ConsumerReport>, RunError> = join_threads(consumers, "a queue consumer");
     if let Some(err) = refused {
         return Err(err);
     }
     Ok(board.finish(producers?, consumers?))
-}
-
-/// A consumer: take, process, acknowledge, until the channel is closed and drained.
-fn consume(board: &Arc<Board>, rx: &Receiver<Message>, cost: Cost, wake: &Sender<()>) -> ConsumerReport {
-    let alarm = Tripwire::new(|| {
-        let _ = wake.send(());
-    });
-    let mut tally = board.consumer();
-    while let Ok(message) = rx.recv() {
-        {
-            let _busy = tally.busy();
-            match cost {
-                Cost::None => {}
-                Cost::Cpu(k) => {
-                    cpu_work(k, message.id);
-                }
-                Cost::Wait(d) => std::thread::sleep(d),
-            }
-        }
-        if tally.processed(message) {
-            let _ = wake.send(());
-        }
-    }
-    alarm.disarm();
-    tally.finish(true)
-}
-
-/// Joins every handle (all of them, even after a failure) and reports the first panic.
-fn join_all<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>, RunError> {
-    let mut out = Vec::with_capacity(handles.len());
-    let mut panicked = None;
-    for handle in handles {
-        match handle.join() {
-            Ok(value) => out.push(value),
-            Err(payload) => {
-                panicked.get_or_insert_with(|| RunError::panicked(what, payload));
-            }
-        }
-    }
-    panicked.map_or(Ok(out), Err)
 }

@@ -1,0 +1,61 @@
+//! What the blocking strategies (threads, rayon) share: joining OS threads without losing a
+//! panic, and the queue consumer's take–process–acknowledge loop. (The blocking producer is
+//! `QueueSpec::produce_blocking`; the blocking fan-out unit is `FanOutSpec::run_blocking`.)
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crate::RunError;
+use crate::queue::{Board, ConsumerTally, Cost, Message, Tripwire, cpu_work};
+
+/// Joins every handle (all of them, even after a failure, so none is leaked) and returns their
+/// values in order, or the first panic, named by `what`.
+pub fn join_threads<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>, RunError> {
+    let mut out = Vec::with_capacity(handles.len());
+    let mut panicked = None;
+    for handle in handles {
+        match handle.join() {
+            Ok(value) => out.push(value),
+            Err(payload) => {
+                panicked.get_or_insert_with(|| RunError::panicked(what, payload));
+            }
+        }
+    }
+    panicked.map_or(Ok(out), Err)
+}
+
+/// One consumer on a blocking channel: take (`recv` returns `None` once the channel is closed
+/// and drained), process with `cost` (a wait is `thread::sleep`), acknowledge, and `wake` the
+/// joiner when the acknowledgement completes the run — or when this consumer dies (its
+/// tripwire), so a failure never leaves the joiner waiting.
+pub fn consume_blocking(
+    board: &Arc<Board>,
+    mut recv: impl FnMut() -> Option<Message>,
+    cost: Cost,
+    wake: &(dyn Fn() + Sync),
+) -> ConsumerTally {
+    let alarm = Tripwire::new(wake);
+    let mut tally = board.consumer();
+    while let Some(message) = recv() {
+        process_blocking(&mut tally, message, cost, wake);
+    }
+    alarm.disarm();
+    tally
+}
+
+/// Processes one message on the calling thread and acknowledges it.
+pub fn process_blocking(tally: &mut ConsumerTally, message: Message, cost: Cost, wake: &(dyn Fn() + Sync)) {
+    {
+        let _busy = tally.busy();
+        match cost {
+            Cost::None => {}
+            Cost::Cpu(k) => {
+                cpu_work(k, message.id);
+            }
+            Cost::Wait(d) => std::thread::sleep(d),
+        }
+    }
+    if tally.processed(message) {
+        wake();
+    }
+}
