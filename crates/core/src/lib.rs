@@ -5,6 +5,7 @@
 //! its cases in the catalog. [`Strategy`] is the one contract; [`Spec`] lets the harness treat
 //! every workload alike; [`results`] is the published schema.
 
+pub mod case;
 pub mod catalog;
 pub mod duration;
 pub mod error;
@@ -18,7 +19,7 @@ pub mod sleep;
 pub mod spec;
 pub mod strategy;
 
-pub use catalog::{Case, Preset};
+pub use case::{Case, Preset};
 pub use duration::{format_duration, parse_duration};
 pub use error::{RunError, SpecError};
 pub use fanout::{FanOutOutcome, FanOutSpec};

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Case, Preset};
+use crate::case::{Case, Preset};
 use crate::error::check_range;
 use crate::inflight::{Guard, InFlight};
 use crate::spec::{Context, Latency, Summary, Throughput, Workload, WorkloadSpec};

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Case, Preset};
+use crate::case::{Case, Preset};
 use crate::error::check_range;
 use crate::spec::{Context, Latency, Summary, Throughput, Workload, WorkloadSpec};
 use crate::strategy::{Overlap, WaitKind};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Case, Preset};
+use crate::case::{Case, Preset};
 use crate::error::check_range;
 use crate::spec::{Context, Summary, Workload, WorkloadSpec};
 use crate::strategy::{Overlap, WaitKind};

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Case, Preset};
+use crate::case::{Case, Preset};
 use crate::error::check_range;
 use crate::spec::{Context, Summary, Throughput, Workload, WorkloadSpec};
 use crate::strategy::{Overlap, WaitKind};
