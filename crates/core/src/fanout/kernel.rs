@@ -22,7 +22,7 @@ fn seed(index: usize) -> u64 {
 /// Every step is a multiply-add that depends on the previous one, so the loop cannot be
 /// vectorised or shortened and costs ~4 cycles (~1 ns) a step; `black_box` keeps the compiler from
 /// knowing the index or the count. The LCG has a known jump-ahead, which lets `verify` compute
-/// the expected value of any unit in O(log k) (see [`Expect`]) while the unit pays O(k).
+/// the expected value of any unit in O(log k) (see `Expect`) while the unit pays O(k).
 pub fn kernel(index: usize, work: u64) -> u64 {
     // The constants go through `black_box` too: with them known, the optimiser composes
     // unrolled steps into one (A^8 x + C'), skipping 7 of every 8.

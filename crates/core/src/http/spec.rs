@@ -78,7 +78,7 @@ pub struct HttpSpec {
 /// How one request ended, as the client saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
-    /// A complete HTTP response: its status, body length and body [`Digest`].
+    /// A complete HTTP response: its status, body length and body [`Digest`](super::Digest).
     Response { status: u16, len: u64, digest: u64 },
     /// No complete response.
     Failed(ErrorKind),
@@ -208,7 +208,7 @@ impl HttpSpec {
 /// The answer a request must get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
-    /// 200 with exactly [`write_body`]'s bytes.
+    /// 200 with exactly [`write_body`](super::write_body)'s bytes.
     Body,
     /// This status (the injected 500); its body is not checked.
     Status(u16),

@@ -172,7 +172,7 @@ pub struct QueueOutcome {
     pub consumers: Vec<ConsumerReport>,
     /// How many consumers began running; more than were joined means one was left behind.
     pub consumers_started: usize,
-    /// Producers and consumers still holding the run's [`Board`] when the strategy returned:
+    /// Producers and consumers still holding the run's [`Board`](super::Board) when the strategy returned:
     /// a leaked thread or task (one still running, or never dropped) keeps its reference.
     pub units_alive: usize,
     /// The most consumers processing a message at once (tracked when the cost is not none).
