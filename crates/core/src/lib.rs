@@ -19,6 +19,7 @@ pub mod queue;
 pub mod results;
 pub mod sleep;
 pub mod spec;
+mod splitmix;
 pub mod strategy;
 
 pub use case::{Case, Preset};

@@ -3,18 +3,13 @@
 
 use std::hint::black_box;
 
+use crate::splitmix::{mix, splitmix64};
+
 const LCG_MUL: u64 = 6_364_136_223_846_793_005;
 const LCG_INC: u64 = 1_442_695_040_888_963_407;
 
-fn mix(mut z: u64) -> u64 {
-    // splitmix64's finaliser: a bijection that spreads every input bit over the output.
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 fn seed(index: usize) -> u64 {
-    mix((index as u64).wrapping_add(0x9E37_79B9_7F4A_7C15))
+    splitmix64(index as u64)
 }
 
 /// The unit's CPU work: `work` steps of a 64-bit LCG seeded by the unit's index, then mixed.

@@ -2,6 +2,7 @@
 //! checks as it reads, and what `verify` expects — byte for byte the same everywhere.
 
 use super::MIN_BYTES;
+use crate::splitmix::splitmix64;
 
 /// The body of request `id`: `B` bytes, 16 hex digits of the id, 16 hex digits of the
 /// checksum (FNV-1a of the filler), then filler letters drawn from a generator seeded by the
@@ -82,13 +83,6 @@ impl Digest {
         d.update(bytes);
         d.finish()
     }
-}
-
-pub(super) fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

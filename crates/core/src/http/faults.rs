@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::DEFAULT_SEED;
-use super::body::splitmix64;
 use crate::SpecError;
+use crate::splitmix::splitmix64;
 
 /// What the server does to one request instead of answering it normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

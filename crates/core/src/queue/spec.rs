@@ -181,14 +181,11 @@ pub struct QueueOutcome {
     pub stride: u64,
 }
 
-/// A 64-bit mix of an id (splitmix64's finaliser): summed over the processed ids it makes a
-/// fingerprint that count and sum alone cannot fake (two duplicates and two losses with the
-/// same sum still change it).
+/// A 64-bit mix of an id (splitmix64): summed over the processed ids it makes a fingerprint
+/// that count and sum alone cannot fake (two duplicates and two losses with the same sum
+/// still change it).
 pub fn id_hash(id: u64) -> u64 {
-    let mut z = id.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    crate::splitmix::splitmix64(id)
 }
 
 /// The CPU cost of one message: `iterations` rounds of xorshift, seeded by the id, so the
