@@ -1,4 +1,5 @@
-//! The case catalog: every case of every preset, one list per workload module.
+//! The case catalog: every case of every preset, gathered from each workload's cases file, and
+//! the calibrations their ideal times need.
 
 use crate::Workload;
 pub use crate::case::{Case, Preset};

@@ -1,6 +1,6 @@
-//! What a fan-out run did, as its strategy records it while units run: finish tickets, the
-//! in-flight peak, the completion-order delivery lock and cancel latencies ([`Recorder`]);
-//! `verify` checks what it recorded, never trusts it.
+//! What a fan-out run did, as its strategy records it while units run ([`Recorder`]: finish
+//! tickets, the in-flight peak, the completion-order delivery lock, cancel latencies), and
+//! the error a strategy reports when a unit fails to join. `verify` checks what was recorded.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
