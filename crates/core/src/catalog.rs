@@ -1,74 +1,8 @@
-//! The case catalog: every case of every preset, one list per workload module.
+//! The case catalog: every case of every preset, gathered from each workload's cases file, and
+//! the calibrations their ideal times need.
 
-use serde::{Deserialize, Serialize};
-
-use crate::{Spec, SpecError, Workload};
-
-/// A named, validated spec: one row group in the tables, one criterion group.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Case {
-    /// Stable, unique name, `<workload>/<variant>/<params>`: `sleep/timer/n=100/d=10ms`.
-    pub name: String,
-    pub spec: Spec,
-    /// Whether criterion benches this case. Cases that exist to measure memory are for the
-    /// subprocess runner only: criterion times, it does not read RSS, and a thread-limit
-    /// abort there would end the whole bench process.
-    #[serde(default = "yes")]
-    pub bench: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Case {
-    pub fn new(name: impl Into<String>, spec: Spec) -> Self {
-        Case { name: name.into(), spec, bench: true }
-    }
-
-    /// A case the runner measures but criterion does not (see [`Case::bench`]).
-    pub fn runner_only(mut self) -> Self {
-        self.bench = false;
-        self
-    }
-
-    pub fn workload(&self) -> Workload {
-        self.spec.workload()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Preset {
-    /// The default of `cargo run --release`: every workload, small sizes, R = 3.
-    Quick,
-    /// Publication: larger N, the sweeps, R = 5.
-    Full,
-}
-
-impl Preset {
-    pub fn parse(text: &str) -> Result<Preset, SpecError> {
-        match text.trim() {
-            "quick" => Ok(Preset::Quick),
-            "full" => Ok(Preset::Full),
-            other => Err(SpecError::new(format!("unknown preset {other:?}; valid: quick, full"))),
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Quick => "quick",
-            Preset::Full => "full",
-        }
-    }
-
-    pub fn repeat(self) -> usize {
-        match self {
-            Preset::Quick => 3,
-            Preset::Full => 5,
-        }
-    }
-}
+use crate::Workload;
+pub use crate::case::{Case, Preset};
 
 /// Every case of `preset` for one workload.
 pub fn cases_of(workload: Workload, preset: Preset) -> Vec<Case> {
@@ -116,12 +50,5 @@ mod tests {
                 assert!(case.name.starts_with(case.workload().name()), "{}", case.name);
             }
         }
-    }
-
-    #[test]
-    fn presets_parse() {
-        assert_eq!(Preset::parse("quick").unwrap(), Preset::Quick);
-        assert_eq!(Preset::parse("full").unwrap(), Preset::Full);
-        assert!(Preset::parse("fast").is_err());
     }
 }

@@ -1,3 +1,6 @@
+//! The two errors of the contract: why a strategy produced no outcome ([`RunError`]) and why a
+//! spec or command-line value was refused ([`SpecError`]), each one line for a person.
+
 use std::fmt;
 
 /// Why a strategy could not produce an outcome. The message is for a person choosing a

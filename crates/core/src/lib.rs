@@ -1,11 +1,15 @@
 //! shootout-core: the contract every strategy implements and every number is checked against.
 //!
-//! Each workload module (`sleep`, `fanout`, `http`, `queue`) owns its spec (with validation),
-//! the outcome a strategy returns, the expected answer and `verify`, the ideal-time model and
-//! its cases in the catalog. [`Strategy`] is the one contract; [`Spec`] lets the harness treat
-//! every workload alike; [`results`] is the published schema.
+//! Each workload is a folder (`sleep`, `fanout`, `http`, `queue`) with a file each for its spec
+//! (with validation and the outcome a strategy returns), `verify`, the ideal-time model and its
+//! cases, and apart from verify the strategy-side helpers that record what a run did; `blocking`
+//! holds what the blocking strategies share. [`Case`]
+//! and [`Preset`] live in `case`, the [`catalog`] lists every workload's cases. [`Strategy`] is
+//! the one contract; [`Spec`] lets the harness treat every workload alike; [`results`] is the
+//! published schema.
 
 pub mod blocking;
+pub mod case;
 pub mod catalog;
 pub mod duration;
 pub mod error;
@@ -17,9 +21,10 @@ pub mod queue;
 pub mod results;
 pub mod sleep;
 pub mod spec;
+mod splitmix;
 pub mod strategy;
 
-pub use catalog::{Case, Preset};
+pub use case::{Case, Preset};
 pub use duration::{format_duration, parse_duration};
 pub use error::{RunError, SpecError};
 pub use fanout::{FanOutOutcome, FanOutSpec};

@@ -117,7 +117,7 @@ pub trait WorkloadSpec: Clone + fmt::Debug + Serialize + DeserializeOwned {
 }
 
 /// Any workload's spec. The harness passes these around, serialises them to its child
-/// processes, and dispatches with [`Spec::run_verified`]-style matches.
+/// processes, and dispatches with [`Spec::run_timed`]-style matches.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "workload", rename_all = "kebab-case")]
 pub enum Spec {

@@ -1,0 +1,60 @@
+//! Cooperative cancellation for the blocking strategies: fail-fast raises the gate, and
+//! waiting units wake at once and stop.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Instant;
+
+use super::record::lock;
+
+/// Cooperative cancellation for blocking strategies: units with index >= `cancel_from` are
+/// cancelled. A unit checks before it starts, and its wait is a condvar wait that a
+/// cancellation wakes at once.
+#[derive(Debug)]
+pub struct CancelGate {
+    from: AtomicUsize,
+    state: Mutex<usize>,
+    wake: Condvar,
+}
+
+impl Default for CancelGate {
+    fn default() -> Self {
+        CancelGate { from: AtomicUsize::new(usize::MAX), state: Mutex::new(usize::MAX), wake: Condvar::new() }
+    }
+}
+
+impl CancelGate {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_cancelled(&self, index: usize) -> bool {
+        index >= self.from.load(Ordering::SeqCst)
+    }
+
+    /// Cancels every unit with index >= `from` (never un-cancels) and wakes their waits.
+    pub fn cancel_from(&self, from: usize) {
+        let mut state = lock(&self.state);
+        if from < *state {
+            *state = from;
+            self.from.store(from, Ordering::SeqCst);
+            self.wake.notify_all();
+        }
+    }
+
+    /// Waits until `until`; `false` if unit `index` was cancelled first.
+    pub fn sleep_until(&self, index: usize, until: Instant) -> bool {
+        let mut state = lock(&self.state);
+        loop {
+            if index >= *state {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= until {
+                return true;
+            }
+            state =
+                self.wake.wait_timeout(state, until - now).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The http cases of each preset: one entry per case.
+
+use std::time::Duration;
+
+use super::{Connection, HttpSpec};
+use crate::case::{Case, Preset};
+
+/// The http cases of a preset.
+///
+/// Quick (about 33 s of the quick run, 23 s of it rayon's M/W × L in the first case): the
+/// tutorial's request storm `m=1000/c=100/l=10ms` on keep-alive connections — sequential is
+/// predicted at ~11.6 s and skipped by the 10 s budget — and fresh connections at a size where
+/// sequential still runs (`m=100/c=50`, ~1.2 s).
+/// Full adds fresh at M = 1,000, the serial-versus-concurrent contrast (C = 1 vs C = 100 at
+/// M = 200), M = 10,000 at C ∈ {1, 10, 100, 1,000} with L = 0 (client overhead bound) and
+/// M = 10,000 at C = 1,000 with L = 10 ms (the scale case).
+pub fn cases(preset: Preset) -> Vec<Case> {
+    let ms10 = Duration::from_millis(10);
+    let mut specs = vec![HttpSpec::new(1_000, 100, ms10)];
+    match preset {
+        Preset::Quick => {
+            specs.push(HttpSpec::new(100, 50, ms10).with_connection(Connection::Fresh));
+        }
+        Preset::Full => {
+            specs.push(HttpSpec::new(1_000, 100, ms10).with_connection(Connection::Fresh));
+            specs.push(HttpSpec::new(200, 1, ms10));
+            specs.push(HttpSpec::new(200, 100, ms10));
+            for c in [1, 10, 100, 1_000] {
+                specs.push(HttpSpec::new(10_000, c, Duration::ZERO));
+            }
+            specs.push(HttpSpec::new(10_000, 1_000, ms10));
+        }
+    }
+    specs.into_iter().map(|spec| Case::new(spec.case_name(), crate::Spec::Http(spec))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Faults;
+    use super::*;
+
+    fn spec(m: usize, c: usize) -> HttpSpec {
+        HttpSpec::new(m, c, Duration::from_millis(10))
+    }
+
+    #[test]
+    fn case_names_and_presets() {
+        assert_eq!(spec(1_000, 100).case_name(), "http/reuse/m=1000/c=100/l=10ms");
+        let f = spec(10, 2)
+            .with_connection(Connection::Fresh)
+            .with_faults(Faults { error_rate: 0.1, ..Faults::none() });
+        assert_eq!(f.case_name(), "http/fresh/m=10/c=2/l=10ms/error=0.1");
+        for preset in [Preset::Quick, Preset::Full] {
+            for case in cases(preset) {
+                case.spec.validate().unwrap();
+            }
+        }
+        assert!(cases(Preset::Quick).iter().any(|c| c.name == "http/reuse/m=1000/c=100/l=10ms"));
+    }
+}

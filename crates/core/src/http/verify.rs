@@ -1,0 +1,249 @@
+//! Http verification: every request's answer against the expected one (body digest, injected
+//! status, reset or timeout), each request exactly once, the concurrency limit and the
+//! client's latency percentiles — checked without trusting the client or the server.
+
+use std::collections::BTreeMap;
+
+use super::{Answer, Digest, Expected, HttpOutcome, HttpSpec, write_body};
+use crate::spec::{Latency, Summary, Throughput};
+
+/// Checks a strategy's outcome; `Err` says what is wrong.
+pub(super) fn verify(spec: &HttpSpec, outcome: &HttpOutcome) -> Result<Summary, String> {
+    let m = spec.requests;
+    if outcome.results.len() != m {
+        return Err(format!("expected {m} request results, got {}", outcome.results.len()));
+    }
+    let expected_digests = ExpectedDigests::new(spec.bytes);
+    let mut seen = vec![false; m];
+    let mut wrong = 0usize;
+    let mut first_wrong = None;
+    let mut errors: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut max_latency = None::<u64>;
+    for r in &outcome.results {
+        let index = usize::try_from(r.id)
+            .ok()
+            .filter(|&i| i < m)
+            .ok_or_else(|| format!("a result has request id {}, outside 0..{m}", r.id))?;
+        if std::mem::replace(&mut seen[index], true) {
+            return Err(format!("request {} has two results", r.id));
+        }
+        match r.answer {
+            Answer::Response { status, .. } => {
+                if status != 200 {
+                    *errors.entry("status").or_default() += 1;
+                }
+                max_latency = max_latency.max(Some(r.latency_ns));
+            }
+            Answer::Failed(kind) => *errors.entry(kind.name()).or_default() += 1,
+        }
+        let expected = spec.expected(r.id);
+        let right = match (expected, r.answer) {
+            (Expected::Body, Answer::Response { status: 200, len, digest }) => {
+                len == spec.bytes as u64 && digest == expected_digests.of(r.id)
+            }
+            (Expected::Status(want), Answer::Response { status, .. }) => status == want,
+            (Expected::Failed(want), Answer::Failed(got)) => want == got,
+            _ => false,
+        };
+        if !right {
+            wrong += 1;
+            first_wrong.get_or_insert_with(|| {
+                let got = match r.answer {
+                    Answer::Response { status: 200, len, .. } if expected == Expected::Body => {
+                        format!("a 200 whose {len}-byte body does not match")
+                    }
+                    Answer::Failed(kind) => match outcome.error_samples.get(&kind) {
+                        Some(said) => format!("a {} error ({said})", kind.name()),
+                        None => format!("a {} error", kind.name()),
+                    },
+                    other => describe(&other),
+                };
+                format!("request {}: expected {expected}, got {got}", r.id)
+            });
+        }
+    }
+    if let Some(first) = first_wrong {
+        return Err(format!("{wrong} of {m} answers wrong; first: {first}"));
+    }
+    let peak = outcome.peak_in_flight;
+    if peak == 0 || peak > spec.concurrency {
+        return Err(format!("peak in flight {peak} is impossible at concurrency {}", spec.concurrency));
+    }
+    let latency = check_latency(outcome.latency, max_latency)?;
+    let expected_faults = spec.faults.count(m);
+    let mut notes = BTreeMap::new();
+    let mut by_kind = serde_json::Map::new();
+    for kind in ["status", "reset", "timeout", "connect", "other"] {
+        by_kind.insert(kind.into(), errors.get(kind).copied().unwrap_or(0).into());
+    }
+    notes.insert("errors".into(), serde_json::Value::Object(by_kind));
+    if !spec.faults.is_none() {
+        notes.insert(
+            "injected".into(),
+            serde_json::to_value(expected_faults).unwrap_or(serde_json::Value::Null),
+        );
+    }
+    Ok(Summary {
+        peak_in_flight: Some(peak),
+        throughput: Some(Throughput { unit: "req/s".into(), count: m as u64 }),
+        latency,
+        notes,
+    })
+}
+
+fn describe(answer: &Answer) -> String {
+    match answer {
+        Answer::Response { status, len, .. } => format!("status {status} with a {len}-byte body"),
+        Answer::Failed(kind) => format!("a {} error", kind.name()),
+    }
+}
+
+/// The client's percentiles must be ordered and agree with the slowest response it reported
+/// (hdrhistogram keeps 3 significant digits, so its max may round up by at most 0.1%).
+fn check_latency(latency: Option<Latency>, max_latency: Option<u64>) -> Result<Option<Latency>, String> {
+    match (latency, max_latency) {
+        (None, None) => Ok(None),
+        (Some(l), Some(true_max)) => {
+            if !(l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max) {
+                return Err(format!("latency percentiles out of order: {l:?}"));
+            }
+            if l.max < true_max || l.max > true_max + true_max / 500 + 1 {
+                return Err(format!(
+                    "latency max {} ns disagrees with the slowest response, {true_max} ns",
+                    l.max
+                ));
+            }
+            Ok(Some(l))
+        }
+        (None, Some(_)) => Err("responses arrived but no latency percentiles were reported".into()),
+        (Some(_), None) => Err("latency percentiles reported without any response".into()),
+    }
+}
+
+/// Digests of expected bodies, computed on demand (verify needs each once).
+struct ExpectedDigests {
+    bytes: usize,
+    buf: std::cell::RefCell<Vec<u8>>,
+}
+
+impl ExpectedDigests {
+    fn new(bytes: usize) -> Self {
+        ExpectedDigests { bytes, buf: std::cell::RefCell::new(Vec::with_capacity(bytes)) }
+    }
+
+    fn of(&self, id: u64) -> u64 {
+        let mut buf = self.buf.borrow_mut();
+        buf.clear();
+        write_body(id, self.bytes, &mut buf);
+        Digest::of(&buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::{ErrorKind, Faults, HttpResult, body};
+    use super::*;
+    use crate::WorkloadSpec;
+
+    fn spec(m: usize, c: usize) -> HttpSpec {
+        HttpSpec::new(m, c, Duration::from_millis(10))
+    }
+
+    fn good(spec: &HttpSpec, id: u64) -> HttpResult {
+        let answer = match spec.expected(id) {
+            Expected::Body => {
+                let b = body(id, spec.bytes);
+                Answer::Response { status: 200, len: b.len() as u64, digest: Digest::of(&b) }
+            }
+            Expected::Status(status) => Answer::Response { status, len: 10, digest: 0 },
+            Expected::Failed(kind) => Answer::Failed(kind),
+        };
+        HttpResult { id, latency_ns: 1_000 + id, answer }
+    }
+
+    fn outcome(spec: &HttpSpec, results: Vec<HttpResult>, peak: usize) -> HttpOutcome {
+        let responded: Vec<u64> = results
+            .iter()
+            .filter(|r| matches!(r.answer, Answer::Response { .. }))
+            .map(|r| r.latency_ns)
+            .collect();
+        let latency = responded.iter().max().map(|&max| Latency {
+            p50: *responded.iter().min().unwrap(),
+            p90: max,
+            p99: max,
+            max,
+        });
+        let _ = spec;
+        HttpOutcome { results, peak_in_flight: peak, latency, error_samples: BTreeMap::new() }
+    }
+
+    #[test]
+    fn verify_accepts_the_expected_answer_in_any_order() {
+        let s = spec(8, 4);
+        let mut results: Vec<_> = (0..8).map(|id| good(&s, id)).collect();
+        results.reverse();
+        let summary = s.verify(&outcome(&s, results, 4)).unwrap();
+        assert_eq!(summary.peak_in_flight, Some(4));
+        assert_eq!(summary.throughput.unwrap().count, 8);
+        assert_eq!(summary.notes["errors"]["status"], 0);
+    }
+
+    #[test]
+    fn verify_rejects_wrong_missing_and_duplicated_answers() {
+        let s = spec(4, 2);
+        let all: Vec<_> = (0..4).map(|id| good(&s, id)).collect();
+        let mut bad_body = all.clone();
+        bad_body[1].answer = Answer::Response { status: 200, len: s.bytes as u64, digest: 1 };
+        let mut bad_status = all.clone();
+        bad_status[2].answer = Answer::Response { status: 500, len: 3, digest: 0 };
+        let mut timed_out = all.clone();
+        timed_out[3].answer = Answer::Failed(ErrorKind::Timeout);
+        let mut duplicated = all.clone();
+        duplicated[3].id = 0;
+        let mut out_of_range = all.clone();
+        out_of_range[3].id = 4;
+        let missing = all[..3].to_vec();
+        for bad in [bad_body, bad_status, timed_out, duplicated, out_of_range, missing] {
+            let o = outcome(&s, bad.clone(), 2);
+            assert!(s.verify(&o).is_err(), "{bad:?} verified");
+        }
+        assert!(s.verify(&outcome(&s, all.clone(), 3)).is_err(), "peak above C");
+        assert!(s.verify(&outcome(&s, all.clone(), 0)).is_err(), "zero peak");
+        let mut no_latency = outcome(&s, all, 2);
+        no_latency.latency = None;
+        assert!(s.verify(&no_latency).is_err());
+    }
+
+    #[test]
+    fn faults_are_deterministic_and_verified_exactly() {
+        let faults = Faults { error_rate: 0.1, reset_rate: 0.05, stall_rate: 0.05, seed: 9 };
+        let s = spec(2_000, 10).with_faults(faults);
+        let counts = faults.count(2_000);
+        // Binomial(2000, p): the counts sit near M × rate.
+        assert!((150..250).contains(&counts.errors), "{counts:?}");
+        assert!((60..140).contains(&counts.resets), "{counts:?}");
+        assert!((60..140).contains(&counts.stalls), "{counts:?}");
+        assert_eq!(faults.count(2_000), counts);
+        let results: Vec<_> = (0..2_000).map(|id| good(&s, id)).collect();
+        let summary = s.verify(&outcome(&s, results.clone(), 10)).unwrap();
+        assert_eq!(summary.notes["errors"]["status"], counts.errors);
+        assert_eq!(summary.notes["errors"]["reset"], counts.resets);
+        assert_eq!(summary.notes["errors"]["timeout"], counts.stalls);
+        // A client that answers a faulted id normally, or fails a healthy one, is wrong.
+        let faulted = (0..2_000u64).find(|&id| faults.fault_for(id).is_some()).unwrap();
+        let healthy = (0..2_000u64).find(|&id| faults.fault_for(id).is_none()).unwrap();
+        let mut masked = results.clone();
+        let b = body(faulted, s.bytes);
+        masked[faulted as usize].answer =
+            Answer::Response { status: 200, len: b.len() as u64, digest: Digest::of(&b) };
+        assert!(s.verify(&outcome(&s, masked, 10)).is_err());
+        let mut extra = results;
+        extra[healthy as usize].answer = Answer::Failed(ErrorKind::Reset);
+        assert!(s.verify(&outcome(&s, extra, 10)).is_err());
+        // Another seed faults other ids.
+        let other = Faults { seed: 10, ..faults };
+        assert!((0..2_000).any(|id| faults.fault_for(id) != other.fault_for(id)));
+    }
+}

@@ -1,0 +1,36 @@
+//! The blocking producer body that threads and rayon share: one OS thread's block of ids,
+//! paced with `thread::sleep`, sent through the strategy's channel.
+
+use std::sync::Arc;
+
+use super::{Board, Message, ProducerReport, QueueSpec, Tripwire};
+
+impl QueueSpec {
+    /// One blocking producer's body, as threads and rayon run it on a plain OS thread: its
+    /// block of ids, paced with `thread::sleep`, each handed to `send` (false once no consumer
+    /// is left). `alarm` fires if the body unwinds before finishing, so the joiner is woken
+    /// instead of waiting forever; `depth` reads the channel's length after a timed send.
+    pub fn produce_blocking(
+        &self,
+        index: usize,
+        board: &Arc<Board>,
+        alarm: impl FnOnce(),
+        mut send: impl FnMut(Message) -> bool,
+        depth: impl Fn() -> usize,
+    ) -> ProducerReport {
+        let alarm = Tripwire::new(alarm);
+        let mut tally = board.producer();
+        for id in self.producer_ids(index) {
+            if !self.pacing.is_zero() {
+                std::thread::sleep(self.pacing);
+            }
+            let message = tally.message(id);
+            if !send(message) {
+                break; // no consumer is left; the joiner reports why
+            }
+            tally.sent(&message, &depth);
+        }
+        alarm.disarm();
+        tally.finish()
+    }
+}

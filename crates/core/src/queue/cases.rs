@@ -1,0 +1,60 @@
+//! The queue cases of each preset: one entry per case, and the quick preset's sizes.
+
+use std::time::Duration;
+
+use super::{Capacity, Cost, QueueSpec};
+use crate::case::{Case, Preset};
+
+/// The queue cases of a preset.
+///
+/// - Throughput: spsc (1→1), mpsc (4→1), mpmc (4→4) × bounded(1), bounded(1024), unbounded,
+///   tiny messages, no cost. Quick uses fewer messages for bounded(1), where every hand-off is a
+///   wake-up (a context switch on a 2-core machine).
+/// - Latency-bound: the tutorial's consumer that sleeps per item, 1 producer, B = 100,
+///   wait 1 ms, C consumers: more consumers should help in proportion.
+pub fn cases(preset: Preset) -> Vec<Case> {
+    let (m_rendezvous, m, m_wait, sweep): (usize, usize, usize, &[usize]) = match preset {
+        Preset::Quick => (QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, &[1, 10]),
+        Preset::Full => (5_000_000, 5_000_000, 1_000, &[1, 2, 5, 10, 20, 50, 100]),
+    };
+    let mut cases = Vec::new();
+    for (p, c) in [(1, 1), (4, 1), (4, 4)] {
+        for capacity in [Capacity::Bounded(1), Capacity::Bounded(1024), Capacity::Unbounded] {
+            let messages = if capacity == Capacity::Bounded(1) { m_rendezvous } else { m };
+            cases.push(QueueSpec::new(messages, p, c, capacity));
+        }
+    }
+    for &c in sweep {
+        let spec = QueueSpec::new(m_wait, 1, c, Capacity::Bounded(100))
+            .with_cost(Cost::Wait(Duration::from_millis(1)));
+        cases.push(spec);
+    }
+    cases.into_iter().map(|spec| Case::new(spec.case_name(), crate::Spec::Queue(spec))).collect()
+}
+
+/// Quick-preset sizes. The whole quick queue run (11 cases × 6 strategies × 4 runs) must fit in
+/// about 20 s on 2 cores, busy or not. Measured with the runner: the throughput cases cost
+/// 0.5–1 s each at 200,000 messages; through a capacity of 1 every hand-off is a wake-up (a
+/// context switch for blocking threads, ~10 µs on a loaded 2-core VM), so those run 20,000. A
+/// latency-bound run cannot beat M × 1 ms / C: at M = 1,000 the C = 1 case alone would take
+/// ~28 s (tokio rounds each 1 ms sleep up to ~2 ms); M = 200 keeps the C = 1 vs C = 10
+/// comparison (200 vs 20 rounds of waits) at ~7 s. The full preset runs M = 1,000.
+pub const QUICK_MESSAGES: usize = 200_000;
+pub const QUICK_BOUNDED_1: usize = 20_000;
+pub const QUICK_WAIT_MESSAGES: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_names_are_unique_and_readable() {
+        let quick = cases(Preset::Quick);
+        assert!(quick.iter().any(|c| c.name == "queue/mpsc/p=4/c=1/b=1024/m=200000"));
+        assert!(quick.iter().any(|c| c.name == "queue/spmc/p=1/c=10/b=100/m=200/wait=1ms"));
+        let mut names: Vec<_> = quick.iter().map(|c| c.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), quick.len());
+    }
+}

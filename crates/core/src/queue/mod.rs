@@ -1,0 +1,26 @@
+//! The queue workload: P producers put M message ids into a channel of capacity B, C consumers
+//! take them, process each (no cost, CPU work or a wait) and acknowledge it — Python's
+//! `Queue.put` / `get` / `task_done`. The run waits until every message is acknowledged
+//! (`queue.join()`), then closes the channel so every consumer stops (the tutorial's cancel),
+//! and joins every producer and consumer.
+//!
+//! One file each: the spec and its validation (`spec`); the bookkeeping strategies share
+//! ([`Board`], [`ProducerTally`], [`ConsumerTally`], [`Tripwire`] in `board`) and the
+//! blocking producer body (`blocking`); apart from them `verify`, which checks what they
+//! recorded; the ideal-time model (`ideal`) and the cases (`cases`).
+
+mod blocking;
+mod board;
+mod cases;
+mod ideal;
+mod spec;
+mod verify;
+
+pub use board::{Board, ConsumerTally, ProducerTally, Tripwire};
+pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, cases};
+pub use ideal::calibrate;
+pub use spec::{
+    Capacity, ConsumerReport, Cost, LATENCY_SAMPLES, MAX_CAPACITY, MAX_CONSUMERS, MAX_CPU_ITERATIONS,
+    MAX_MESSAGES, MAX_PRODUCERS, MAX_WAIT, Message, ProducerReport, QueueOutcome, QueueSpec, cpu_work,
+    id_hash,
+};

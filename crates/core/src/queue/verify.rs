@@ -1,0 +1,215 @@
+//! Queue verification: every message processed exactly once (count, sum and hash of the ids),
+//! every producer and consumer joined after a clean shutdown, the latency samples, the queue
+//! depth within its capacity — checked without trusting the strategy's tallies.
+
+use super::{Cost, QueueOutcome, QueueSpec};
+use crate::spec::{Latency, Summary, Throughput};
+
+/// Checks a strategy's outcome; `Err` says what is wrong.
+pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary, String> {
+    // Every producer joined and every put completed.
+    if outcome.producers.len() != spec.producers {
+        return Err(format!("expected {} producers joined, got {}", spec.producers, outcome.producers.len()));
+    }
+    let sent: u64 = outcome.producers.iter().map(|p| p.sent).sum();
+    if sent != spec.messages as u64 {
+        return Err(format!("producers sent {sent} messages, expected {}", spec.messages));
+    }
+
+    // Clean shutdown: every consumer that started was joined, stopped because the channel
+    // closed, and no unit outlived the run.
+    if outcome.consumers.is_empty() {
+        return Err("no consumer was joined".to_string());
+    }
+    if outcome.consumers_started != outcome.consumers.len() {
+        return Err(format!(
+            "{} consumers started but {} were joined: a consumer was left running",
+            outcome.consumers_started,
+            outcome.consumers.len()
+        ));
+    }
+    if let Some(at) = outcome.consumers.iter().position(|c| !c.saw_close) {
+        return Err(format!("consumer {at} stopped without seeing the channel close"));
+    }
+    if outcome.units_alive != 0 {
+        return Err(format!(
+            "{} producer or consumer units were still alive after the run (leaked thread or task)",
+            outcome.units_alive
+        ));
+    }
+
+    // Exactly once: count, sum and hash of the processed ids match 0..M.
+    let (want_count, want_sum, want_hash) = spec.expected_fingerprint();
+    let count: u64 = outcome.consumers.iter().map(|c| c.processed).sum();
+    if count != want_count {
+        return Err(format!("consumers processed {count} messages, expected {want_count}"));
+    }
+    let sum = outcome.consumers.iter().fold(0u64, |s, c| s.wrapping_add(c.id_sum));
+    let hash = outcome.consumers.iter().fold(0u64, |h, c| h.wrapping_add(c.id_hash));
+    if sum != want_sum || hash != want_hash {
+        return Err(format!(
+            "the processed ids are not 0..{} exactly once (a message was duplicated and another lost)",
+            spec.messages
+        ));
+    }
+
+    if outcome.stride != spec.stride() {
+        return Err(format!("timed one message in {}, expected one in {}", outcome.stride, spec.stride()));
+    }
+    let mut latencies: Vec<u64> =
+        outcome.consumers.iter().flat_map(|c| c.latencies_ns.iter().copied()).collect();
+    if latencies.len() as u64 != spec.timed_messages() {
+        return Err(format!(
+            "{} timed messages were processed, expected {}",
+            latencies.len(),
+            spec.timed_messages()
+        ));
+    }
+
+    let peak_depth = outcome.producers.iter().map(|p| p.peak_depth).max().unwrap_or(0);
+    let limit = spec.capacity.limit(spec.messages);
+    if peak_depth > limit {
+        return Err(format!("queue depth {peak_depth} exceeds its capacity {limit}"));
+    }
+    match (spec.cost, outcome.peak_busy) {
+        (Cost::None, _) => {}
+        (_, Some(busy)) if busy >= 1 && busy <= outcome.consumers.len() => {}
+        (_, busy) => {
+            return Err(format!(
+                "{busy:?} consumers busy at once is impossible for {} consumers",
+                outcome.consumers.len()
+            ));
+        }
+    }
+
+    latencies.sort_unstable();
+    let shares: Vec<u64> = outcome.consumers.iter().map(|c| c.processed).collect();
+    let mut notes = std::collections::BTreeMap::new();
+    notes.insert("peak_queue_depth".to_string(), serde_json::json!(peak_depth));
+    notes.insert("consumer_shares".to_string(), serde_json::json!(shares));
+    notes.insert("consumers_joined".to_string(), serde_json::json!(outcome.consumers.len()));
+    notes.insert("latency_samples".to_string(), serde_json::json!(latencies.len()));
+    notes.insert("latency_stride".to_string(), serde_json::json!(outcome.stride));
+    Ok(Summary {
+        peak_in_flight: outcome.peak_busy.filter(|_| spec.cost != Cost::None),
+        throughput: Some(Throughput { unit: "msg/s".to_string(), count: spec.messages as u64 }),
+        latency: Some(Latency {
+            p50: percentile(&latencies, 0.50),
+            p90: percentile(&latencies, 0.90),
+            p99: percentile(&latencies, 0.99),
+            max: latencies.last().copied().unwrap_or(0),
+        }),
+        notes,
+    })
+}
+
+/// Nearest-rank percentile of sorted samples.
+fn percentile(sorted: &[u64], q: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Board, Capacity, ConsumerTally, ProducerTally, id_hash};
+    use super::*;
+    use crate::WorkloadSpec;
+
+    fn spec(m: usize, p: usize, c: usize) -> QueueSpec {
+        QueueSpec::new(m, p, c, Capacity::Bounded(4))
+    }
+
+    /// A correct outcome built by hand: consumer k takes the ids congruent to k mod C.
+    fn honest(s: &QueueSpec) -> QueueOutcome {
+        let board = Board::new(s);
+        let mut producers: Vec<ProducerTally> = (0..s.producers).map(|_| board.producer()).collect();
+        let mut consumers: Vec<ConsumerTally> = (0..s.consumers).map(|_| board.consumer()).collect();
+        for (p, producer) in producers.iter_mut().enumerate() {
+            for id in s.producer_ids(p) {
+                let message = producer.message(id);
+                producer.sent(&message, || 1);
+                let consumer = &mut consumers[id as usize % s.consumers];
+                drop(consumer.busy());
+                let _ = consumer.processed(message);
+            }
+        }
+        let producers = producers.into_iter().map(ProducerTally::finish).collect();
+        let consumers = consumers.into_iter().map(|c| c.finish(true)).collect();
+        board.finish(producers, consumers)
+    }
+
+    #[test]
+    fn verify_accepts_the_expected_answer() {
+        let s = spec(1000, 3, 4);
+        let summary = s.verify(&honest(&s)).unwrap();
+        assert_eq!(summary.throughput.unwrap().count, 1000);
+        assert_eq!(summary.notes["consumer_shares"], serde_json::json!([250, 250, 250, 250]));
+        assert_eq!(summary.notes["latency_samples"], serde_json::json!(1000));
+        assert!(summary.latency.is_some());
+    }
+
+    #[test]
+    fn verify_rejects_duplicates_and_losses() {
+        let s = spec(100, 1, 2);
+        let good = honest(&s);
+
+        let mut missing = good.clone();
+        let c = &mut missing.consumers[0];
+        c.processed -= 1;
+        c.id_sum -= 42;
+        c.id_hash = c.id_hash.wrapping_sub(id_hash(42));
+        c.latencies_ns.pop();
+        assert!(s.verify(&missing).unwrap_err().contains("processed 99"));
+
+        let mut duplicate = good.clone();
+        let c = &mut duplicate.consumers[1];
+        c.count(3); // 3 twice, 42 never
+        c.processed -= 1;
+        c.id_sum -= 42;
+        c.id_hash = c.id_hash.wrapping_sub(id_hash(42));
+        assert!(s.verify(&duplicate).unwrap_err().contains("exactly once"));
+
+        // 10 and 20 twice, 14 and 16 never: count and sum agree, only the hash differs.
+        let mut forged = good.clone();
+        let c = &mut forged.consumers[0];
+        for id in [10, 20] {
+            c.count(id);
+        }
+        for id in [14u64, 16] {
+            c.processed -= 1;
+            c.id_sum -= id;
+            c.id_hash = c.id_hash.wrapping_sub(id_hash(id));
+        }
+        assert!(s.verify(&forged).unwrap_err().contains("exactly once"));
+    }
+
+    #[test]
+    fn verify_rejects_unclean_shutdown() {
+        let s = spec(50, 2, 2);
+        let good = honest(&s);
+        assert!(s.verify(&good).is_ok());
+
+        let mut leaked = good.clone();
+        leaked.units_alive = 1;
+        assert!(s.verify(&leaked).unwrap_err().contains("still alive"));
+
+        let mut unjoined = good.clone();
+        unjoined.consumers_started = 3;
+        assert!(s.verify(&unjoined).unwrap_err().contains("left running"));
+
+        let mut abandoned = good.clone();
+        abandoned.consumers[1].saw_close = false;
+        assert!(s.verify(&abandoned).unwrap_err().contains("without seeing the channel close"));
+
+        let mut lost_producer = good.clone();
+        lost_producer.producers.pop();
+        assert!(s.verify(&lost_producer).is_err());
+
+        let mut overfull = good;
+        overfull.producers[0].peak_depth = 5;
+        assert!(s.verify(&overfull).unwrap_err().contains("capacity"));
+    }
+}
