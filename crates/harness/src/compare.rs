@@ -2,10 +2,11 @@
 //! for two machines, two versions of a runtime, or before and after a change. Rows present in
 //! only one file are listed, never dropped.
 
-use shootout_core::duration::human;
 use shootout_core::results::{CaseResult, Results, Stats};
 
-use crate::report::{count, geomean, measured, overlaps, ratio};
+use crate::report::format::{count, duration as human, ratio};
+use crate::report::tie::overlaps;
+use crate::report::{geomean, measured};
 use crate::table::Table;
 
 /// Everything a comparison says, rendered as text or markdown.

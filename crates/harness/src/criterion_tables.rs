@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shootout_core::duration::human;
 
-use crate::report::{overlaps, ratio};
+use crate::report::format::{duration as human, ratio};
+use crate::report::tie::overlaps;
 use crate::table::Table;
 
 #[derive(Deserialize)]
