@@ -3,8 +3,9 @@
 
 use shootout_core::results::{Baseline, CaseResult, Status};
 
-use crate::report::cases::{CaseView, measured, size_of};
+use crate::report::cases::{CaseView, size_of};
 use crate::report::format::{bytes, duration as human, rate, ratio, signed};
+use crate::report::ranking::is_floor;
 
 /// `run --markdown` writes the one report document (kept under this name for the CLI).
 pub use crate::report::render as markdown_report;
@@ -138,8 +139,14 @@ pub fn case_view_table(view: &CaseView<'_>) -> Table {
     cols.extend([("threads", true), ("in flight", true), ("status", false)]);
     let mut table = Table::new(title, &cols);
     let dash = || "–".to_string();
-    for r in rows {
-        let mut cells = vec![r.strategy.clone()];
+    // The single-thread floor of a hand-off case comes last, labelled as what it is.
+    let (floor, competing): (Vec<&&CaseResult>, Vec<&&CaseResult>) = rows.iter().partition(|r| is_floor(r));
+    for r in competing.into_iter().chain(floor) {
+        let mut cells = vec![if is_floor(r) {
+            format!("{} (single-thread floor)", r.strategy)
+        } else {
+            r.strategy.clone()
+        }];
         match r.wall_ns {
             Some(w) => {
                 cells.push(human(w.median as f64));
@@ -147,9 +154,8 @@ pub fn case_view_table(view: &CaseView<'_>) -> Table {
             }
             None => cells.extend([dash(), dash()]),
         }
-        let mut x_best = r.x_best.map_or_else(dash, ratio);
-        let is_best = measured(r).zip(view.best).is_some_and(|(m, b)| m.median == b.median);
-        if view.within_noise(r) && !is_best {
+        let mut x_best = view.x_best(r).map_or_else(dash, ratio);
+        if view.within_noise(r) && !view.is_best(r) {
             x_best.push_str(" ≈");
         }
         cells.push(x_best);
@@ -216,6 +222,7 @@ mod tests {
         );
         r.status = status;
         if status == Status::Ok {
+            r.verified = true;
             r.wall_ns = Stats::of(&[median, median + 10, median - 10]);
             r.x_best = Some(median as f64 / 10_000_000.0);
             r.ideal_ns = Some(10_000_000);

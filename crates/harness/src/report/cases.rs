@@ -3,6 +3,9 @@
 
 use shootout_core::results::{CaseResult, Results, Stats, Status};
 
+use super::ranking::is_floor;
+use super::tie::{MIN_EFFECT, Verdict, compare_rows};
+
 /// A verified time: every ratio, ranking and chart is computed from these alone.
 pub fn measured(row: &CaseResult) -> Option<Stats> {
     if row.status == Status::Ok && row.verified { row.wall_ns } else { None }
@@ -32,12 +35,14 @@ pub fn param_text(row: &CaseResult, key: &str) -> Option<String> {
     }
 }
 
-/// One case: its rows and the best (lowest median) verified time.
+/// One case: its rows and the best (lowest median) verified row among those that compete.
 #[derive(Debug, Clone)]
 pub struct CaseView<'a> {
     pub name: &'a str,
     pub workload: &'a str,
     pub rows: Vec<&'a CaseResult>,
+    /// The best competing row: verified, and not the single-thread floor of a hand-off case.
+    pub best_row: Option<&'a CaseResult>,
     pub best: Option<Stats>,
 }
 
@@ -45,9 +50,20 @@ impl<'a> CaseView<'a> {
     /// A view of rows that all belong to one case (the first row names it).
     pub fn of(rows: Vec<&'a CaseResult>) -> Option<Self> {
         let first = *rows.first()?;
-        let mut view = CaseView { name: &first.case, workload: &first.workload, rows, best: None };
-        view.best = view.rows.iter().filter_map(|r| measured(r)).min_by_key(|s| s.median);
-        Some(view)
+        let best_row = rows
+            .iter()
+            .copied()
+            .filter(|r| !is_floor(r))
+            .filter_map(|r| Some((r, measured(r)?)))
+            .min_by_key(|(_, s)| s.median)
+            .map(|(r, _)| r);
+        Some(CaseView {
+            name: &first.case,
+            workload: &first.workload,
+            best: best_row.and_then(measured),
+            best_row,
+            rows,
+        })
     }
 
     /// Median ÷ the best median of this case, for a verified row.
@@ -56,13 +72,33 @@ impl<'a> CaseView<'a> {
         Some(m.median as f64 / b.median.max(1) as f64)
     }
 
-    /// A verified row this run cannot tell apart from the best row (the best row included).
+    /// Whether `row` is the best row itself.
+    pub fn is_best(&self, row: &CaseResult) -> bool {
+        self.best_row.is_some_and(|b| std::ptr::eq(b, row))
+    }
+
+    /// A verified competing row this run cannot tell apart from the best row (the best row
+    /// included): the tie rule of `tie`, at the minimum effect.
     pub fn within_noise(&self, row: &CaseResult) -> bool {
-        matches!((measured(row), self.best), (Some(m), Some(b)) if super::tie::overlaps(m, b))
+        let Some(best) = self.best_row else { return false };
+        if measured(row).is_none() || is_floor(row) {
+            return false;
+        }
+        self.is_best(row) || compare_rows(best, row, MIN_EFFECT).is_some_and(|(_, v)| v == Verdict::Tie)
     }
 
     pub fn row(&self, strategy: &str) -> Option<&'a CaseResult> {
         self.rows.iter().copied().find(|r| r.strategy == strategy)
+    }
+
+    /// The row of `strategy` when it competes in this case (not the single-thread floor).
+    pub fn competing(&self, strategy: &str) -> Option<&'a CaseResult> {
+        self.row(strategy).filter(|r| !is_floor(r))
+    }
+
+    /// The single-thread floor's row, in a case whose point is handing work off.
+    pub fn floor(&self) -> Option<&'a CaseResult> {
+        self.rows.iter().copied().find(|r| is_floor(r))
     }
 
     pub fn variant(&self) -> &'a str {

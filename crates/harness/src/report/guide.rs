@@ -6,7 +6,7 @@ use shootout_core::results::{CaseResult, Results, Status};
 
 use super::cases::{CaseView, measured, param_f64, param_text, size_of, workloads};
 use super::format::{bytes, count, duration, join_and, millis, plural, rate, ratio, shorten, signed};
-use super::ranking::geomean;
+use super::ranking::{FLOOR, floor_summary, geomean};
 
 /// What one strategy did across the cases of one guide line.
 struct Tally<'a> {
@@ -44,7 +44,7 @@ fn tallies<'a>(views: &[&CaseView<'a>], strategies: &[&'a str]) -> Vec<Tally<'a>
                 not_ok: Vec::new(),
             };
             for v in views {
-                let Some(row) = v.row(name) else { continue };
+                let Some(row) = v.competing(name) else { continue };
                 match v.x_best(row) {
                     Some(x) => {
                         t.ratios.push(x);
@@ -141,8 +141,10 @@ fn capped(t: &Tally<'_>, style: LineStyle) -> String {
     out
 }
 
-/// One guide line: who leads (ties within noise named together), then everyone else by their
-/// geometric mean of × best, then who did not complete and why.
+/// One guide line: who leads (ties within noise named together), then everyone else — first
+/// those that completed every case of the line, then those that did not, each by their
+/// geometric mean of × best — with why a strategy did not complete, and the single-thread floor
+/// last where the cases are hand-offs.
 fn guide_line(
     label: &str,
     scope: &str,
@@ -155,7 +157,11 @@ fn guide_line(
         return None;
     }
     let single = views.len() == 1;
-    tallies.sort_by(|a, b| a.geomean().total_cmp(&b.geomean()));
+    // A strategy that completed only some cases is never placed ahead of one that completed
+    // all: its geomean covers only the cases it could run.
+    tallies.sort_by(|a, b| {
+        (!a.not_ok.is_empty()).cmp(&!b.not_ok.is_empty()).then(a.geomean().total_cmp(&b.geomean()))
+    });
     let mut leaders: Vec<&Tally<'_>> = tallies.iter().filter(|t| t.noise_everywhere()).collect();
     let noise_leaders = !leaders.is_empty();
     if !noise_leaders {
@@ -209,6 +215,10 @@ fn guide_line(
         }
         s.push_str(&capped(t, style));
         parts.push(s);
+    }
+    if let Some((measured, cases, g)) = floor_summary(views) {
+        let on = if measured == cases { String::new() } else { format!(" on {measured} of {cases} cases") };
+        parts.push(format!("{FLOOR}, the single-thread floor (no hand-off; not ranked), {} ×{on}", ratio(g)));
     }
     Some(format!("**{label}** ({scope}): {}.", parts.join("; ")))
 }
@@ -381,30 +391,31 @@ fn fanout_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, ou
 }
 
 fn http_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    // One line per (server latency L, concurrency C, connection mode): a latency-bound case and
+    // an overhead-bound one (L = 0) answer different questions and never share a geomean.
     let key = |v: &CaseView<'_>| {
         let row = v.rows.first();
         (
+            row.and_then(|r| param_f64(r, "latency_ms")).map_or(0, |l| (l * 1000.0).round() as u64),
             row.and_then(|r| param_f64(r, "concurrency")).unwrap_or(0.0) as u64,
             row.and_then(|r| param_text(r, "connection")).unwrap_or_default(),
         )
     };
     let mut groups = group_by(views, key);
     groups.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((c, connection), members) in groups {
+    for ((l, c, connection), members) in groups {
+        let at = format!("HTTP at L = {}, C = {}", millis(l as f64 / 1000.0), count(c));
         let label = match connection.as_str() {
-            "" => format!("HTTP at C = {}", count(c)),
-            "reuse" => format!("HTTP at C = {}, connections reused", count(c)),
-            "fresh" => format!("HTTP at C = {}, a new connection per request", count(c)),
-            other => format!("HTTP at C = {}, {other} connections", count(c)),
+            "" => at,
+            "reuse" => format!("{at}, connections reused"),
+            "fresh" => format!("{at}, a new connection per request"),
+            other => format!("{at}, {other} connections"),
         };
-        let mut scope = format!(
+        let scope = format!(
             "{}, {} requests",
             cases_scope(&members),
             size_range("M", &members).trim_start_matches("M = ")
         );
-        if let Some(l) = first_param(&members, "latency_ms") {
-            scope.push_str(&format!(", server latency {}", millis(l)));
-        }
         out.extend(guide_line(
             &label,
             &scope,

@@ -1,12 +1,51 @@
-//! Ranking: the best of a case, each row's ratio to it, and each strategy's place in a
-//! workload family (rebar's geometric mean of × best, with noise respected).
+//! Ranking: which rows compete, the best of a case and each row's ratio to it, and each
+//! strategy's place in a workload family (rebar's geometric mean of × best, ties decided by the
+//! tie rule).
 
 use std::collections::BTreeMap;
 
-use shootout_core::results::Status;
+use shootout_core::results::{CaseResult, Status};
 
-use super::cases::CaseView;
+use super::cases::{CaseView, measured};
 use super::format::ratio;
+
+/// The single-thread floor: plain sequential code, no hand-off at all.
+pub const FLOOR: &str = "sequential";
+
+/// Whether a workload's point is moving work between threads or tasks, so that a loop on one
+/// thread is its floor rather than a contender. The rule: every queue case (producers hand each
+/// message to consumers; the sequential loop alternates put and take with no hand-off, no
+/// blocking and no wake-up). Sleep, fan-out and HTTP cases rank sequential like any strategy:
+/// there it does the same waits or work, only without overlapping them.
+pub fn hands_off(workload: &str) -> bool {
+    workload == "queue"
+}
+
+/// A row that is the single-thread floor of a hand-off case: shown beside the case, never its
+/// best, never the yardstick of the others' × best, never ranked.
+pub fn is_floor(row: &CaseResult) -> bool {
+    row.strategy == FLOOR && hands_off(&row.workload)
+}
+
+/// Sets `x_best` on the rows of one case: median ÷ the best median among the competing
+/// verified rows (the floor's own ratio is against that best too, and may be below 1).
+pub fn set_x_best(rows: &mut [CaseResult]) {
+    let best = rows.iter().filter(|r| !is_floor(r)).filter_map(measured).map(|s| s.median).min();
+    for row in rows.iter_mut() {
+        row.x_best = match (best, measured(row)) {
+            (Some(best), Some(m)) => Some(m.median as f64 / best.max(1) as f64),
+            _ => None,
+        };
+    }
+}
+
+/// The single-thread floor over a family of cases: (cases where it was measured, geometric mean
+/// of its × best against the competing best), when it appears in any.
+pub fn floor_summary(views: &[&CaseView<'_>]) -> Option<(usize, usize, f64)> {
+    let floors: Vec<&CaseResult> = views.iter().filter_map(|v| v.floor()).collect();
+    let ratios: Vec<f64> = views.iter().filter_map(|v| v.x_best(v.floor()?)).collect();
+    Some((ratios.len(), floors.len(), geomean(&ratios)?))
+}
 
 pub fn geomean(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
@@ -42,10 +81,11 @@ pub fn ranked(view: &CaseView<'_>) -> bool {
 }
 
 /// The ranking of one family of cases, best first (rebar's `rank`: the geometric mean of
-/// × best over the cases each strategy completed), with noise respected: on a case where a
-/// strategy's min–max overlaps the best strategy's, it counts as the best. Strategies that
+/// × best over the cases each strategy completed), with noise respected: on a case where the
+/// tie rule cannot tell a strategy from the best, it counts as the best. Strategies that
 /// completed every case rank before those that did not; strategies whose scores print the
-/// same (in the same tier) share a rank.
+/// same (in the same tier) share a rank. The single-thread floor of a hand-off case is not
+/// ranked there.
 pub fn ranking(views: &[&CaseView<'_>], strategies: &[&str]) -> Vec<Standing> {
     let mut standings: Vec<Standing> = Vec::new();
     for &name in strategies {
@@ -55,7 +95,7 @@ pub fn ranking(views: &[&CaseView<'_>], strategies: &[&str]) -> Vec<Standing> {
         let mut cases = 0;
         let mut not_ok: BTreeMap<&'static str, usize> = BTreeMap::new();
         for v in views {
-            let Some(row) = v.row(name) else { continue };
+            let Some(row) = v.competing(name) else { continue };
             cases += 1;
             match v.x_best(row) {
                 Some(x) => {

@@ -7,7 +7,7 @@ use shootout_core::results::Results;
 use super::cases::{CaseView, case_views, strategies, workloads};
 use super::format::{plural, ratio};
 use super::guide::decision_guide;
-use super::ranking::{Standing, ranked, ranking};
+use super::ranking::{FLOOR, Standing, floor_summary, ranked, ranking};
 use crate::table::{self, Table};
 
 fn ranking_table(title: String, standings: &[Standing]) -> Table {
@@ -105,10 +105,12 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
     out.push_str("### Ranking per workload\n\n");
     out.push_str(
         "Score: the geometric mean over a workload's cases of median ÷ the best median of the same case \
-         (rebar's `rank`), where a case on which the strategy's min–max overlaps the best strategy's counts \
-         as 1.00 (within noise). Equal scores share a rank (`=`). A strategy is scored only on the cases it \
-         completed, and one that did not complete every case ranks after all that did. Single-sleep \
-         baselines (timer precision) are reported beside the sleep tables, not ranked.\n\n",
+         (rebar's `rank`), where a case on which the run cannot tell the strategy from the best counts \
+         as 1.00 (within noise: the 95 % bootstrap interval of the ratio of medians reaches within 3 % of \
+         1). Equal scores share a rank (`=`). A strategy is scored only on the cases it completed, and one \
+         that did not complete every case ranks after all that did. Single-sleep baselines (timer \
+         precision) are reported beside the sleep tables, not ranked. In queue cases, sequential is the \
+         single-thread floor (no hand-off between threads or tasks): shown beside the ranking, not in it.\n\n",
     );
     for workload in workloads(results) {
         let family: Vec<&CaseView<'_>> =
@@ -119,6 +121,13 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
         let standings = ranking(&family, &names);
         let title = format!("{workload} ({})", plural(family.len(), "case"));
         out.push_str(&ranking_table(title, &standings).to_markdown());
+        if let Some((measured, cases, g)) = floor_summary(&family) {
+            out.push_str(&format!(
+                "\nSingle-thread floor, not ranked: {FLOOR} at {} × best (geomean over {measured} of {cases} \
+                 cases), with no hand-off between threads or tasks.\n",
+                ratio(g)
+            ));
+        }
         out.push('\n');
     }
 
@@ -135,7 +144,7 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
     }
     out.push_str(
         "Per case: median with min–max over the timed repetitions; × best = median ÷ the best median of \
-         the case; `≈` = min–max overlaps the best strategy's (within noise); × ideal = median ÷ the \
+         the case; `≈` = the run cannot tell it from the best (within noise, see the ranking); × ideal = median ÷ the \
          physical floor of the case; CPU = user + system time of one run.\n",
     );
     for workload in workloads(results) {
