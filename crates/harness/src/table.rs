@@ -38,13 +38,26 @@ impl Table {
     }
 
     /// Plain text no wider than `width` columns where the cells allow: comfy-table wraps the
-    /// widest cells (reasons, ranges) onto more lines.
+    /// text columns (a status and its reason) onto more lines; names and numbers never wrap.
     pub fn to_text_width(&self, width: u16) -> String {
         self.text(Some(width))
     }
 
+    /// The same table without the named columns.
+    pub fn without(&self, names: &[&str]) -> Table {
+        let keep: Vec<usize> =
+            (0..self.headers.len()).filter(|&i| !names.contains(&self.headers[i].as_str())).collect();
+        let pick = |cells: &[String]| keep.iter().map(|&i| cells[i].clone()).collect::<Vec<String>>();
+        Table {
+            title: self.title.clone(),
+            headers: pick(&self.headers),
+            rows: self.rows.iter().map(|r| pick(r)).collect(),
+            right: keep.iter().map(|&i| self.right[i]).collect(),
+        }
+    }
+
     fn text(&self, width: Option<u16>) -> String {
-        use comfy_table::{CellAlignment, ContentArrangement, presets};
+        use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, presets};
         let mut t = comfy_table::Table::new();
         t.load_preset(presets::NOTHING);
         t.set_header(self.headers.clone());
@@ -60,6 +73,15 @@ impl Table {
             if let Some(col) = t.column_mut(i) {
                 col.set_padding((0, if i == last { 0 } else { 2 }));
                 col.set_cell_alignment(if *right { CellAlignment::Right } else { CellAlignment::Left });
+                // Only text columns after the first may wrap (a wrapped number or name misleads),
+                // and never narrower than a short word.
+                if width.is_some() {
+                    col.set_constraint(if *right || i == 0 {
+                        ColumnConstraint::ContentWidth
+                    } else {
+                        ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(12))
+                    });
+                }
             }
         }
         format!("{}\n{}\n", self.title, t.trim_fmt())
@@ -139,14 +161,11 @@ pub fn case_view_table(view: &CaseView<'_>) -> Table {
     cols.extend([("threads", true), ("in flight", true), ("status", false)]);
     let mut table = Table::new(title, &cols);
     let dash = || "–".to_string();
-    // The single-thread floor of a hand-off case comes last, labelled as what it is.
+    // The single-thread floor of a hand-off case comes last, labelled "(floor)".
     let (floor, competing): (Vec<&&CaseResult>, Vec<&&CaseResult>) = rows.iter().partition(|r| is_floor(r));
     for r in competing.into_iter().chain(floor) {
-        let mut cells = vec![if is_floor(r) {
-            format!("{} (single-thread floor)", r.strategy)
-        } else {
-            r.strategy.clone()
-        }];
+        let mut cells =
+            vec![if is_floor(r) { format!("{} (floor)", r.strategy) } else { r.strategy.clone() }];
         match r.wall_ns {
             Some(w) => {
                 cells.push(human(w.median as f64));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use shootout_core::results::{CaseResult, Results, Stats, Status};
 use shootout_harness::compare::{self, Run};
 use shootout_harness::report::{self, BEGIN_MARKER, END_MARKER};
+use shootout_harness::terminal::{self, Layout};
 use shootout_harness::{criterion_tables, plot};
 
 fn data(name: &str) -> PathBuf {
@@ -281,9 +282,9 @@ fn the_single_thread_floor_is_shown_beside_queue_cases_not_ranked() {
     let md = report::render(&results);
     assert!(table_row(&md, case, "threads").contains("| 1.00 |"), "the best is threads, not the floor");
     assert!(
-        table_row(&md, case, "sequential (single-thread floor)").contains("| 0.25 |"),
+        table_row(&md, case, "sequential (floor)").contains("| 0.25 |"),
         "{}",
-        table_row(&md, case, "sequential (single-thread floor)")
+        table_row(&md, case, "sequential (floor)")
     );
     assert!(!md.contains("| sequential | 5.00 ms"), "{md}");
     let queue_ranking = &md[md.find("#### queue (").unwrap()..];
@@ -340,6 +341,37 @@ fn http_guide_lines_group_by_latency_and_rank_complete_strategies_first() {
     assert!(ten.contains("smol 1.00 × on 1 of 2 cases (failed on http/reuse/m=2000/c=100/l=10ms"), "{ten}");
     let (tokio, smol) = (ten.find("**tokio**").unwrap(), ten.find("smol 1.00").unwrap());
     assert!(tokio < smol && ten.find("threads").unwrap() < smol, "{ten}");
+}
+
+#[test]
+fn terminal_tables_fit_100_columns_unless_wide() {
+    let results = load("results-a.json");
+    let mut widest_wide = 0;
+    for case in report::case_names(&results) {
+        let rows = report::rows_of(&results, case);
+        let fitted = terminal::case_text(case, &rows, Layout::fit(100));
+        for line in fitted.lines() {
+            assert!(line.chars().count() <= 100, "{} columns:\n{fitted}", line.chars().count());
+        }
+        assert!(!fitted.contains("peak RSS") && !fitted.contains("  CPU"), "{fitted}");
+        let wide = terminal::case_text(case, &rows, Layout::wide());
+        assert!(wide.contains("peak RSS") && wide.contains("threads"), "{wide}");
+        widest_wide = widest_wide.max(wide.lines().map(|l| l.chars().count()).max().unwrap_or(0));
+    }
+    assert!(widest_wide > 100, "the data has rows wider than 100 columns with every column");
+    // Reasons wrap inside their column; the strategy and the numbers stay whole.
+    let rows = report::rows_of(&results, "sleep/timer/n=1000/d=10ms");
+    let fitted = terminal::case_text("sleep/timer/n=1000/d=10ms", &rows, Layout::fit(80));
+    assert!(fitted.lines().all(|l| l.chars().count() <= 80), "{fitted}");
+    assert!(fitted.contains("\nthreads ") && fitted.contains("temporarily"), "{fitted}");
+    // The tie marker reaches the terminal too.
+    let rows = report::rows_of(&results, "sleep/timer/n=100/d=10ms");
+    let text = terminal::case_text("sleep/timer/n=100/d=10ms", &rows, Layout::fit(100));
+    let tokio = text.lines().find(|l| l.starts_with("tokio")).unwrap();
+    assert!(tokio.contains("1.02 ≈"), "{text}");
+    let start = terminal::baseline_text(&results.baselines, Layout::fit(100));
+    assert!(start.lines().all(|l| l.chars().count() <= 100) && start.contains("smol"), "{start}");
+    assert!(terminal::legend(Layout::fit(100)).lines().all(|l| l.chars().count() <= 100));
 }
 
 #[test]

@@ -145,7 +145,8 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
     out.push_str(
         "Per case: median with min–max over the timed repetitions; × best = median ÷ the best median of \
          the case; `≈` = the run cannot tell it from the best (within noise, see the ranking); × ideal = median ÷ the \
-         physical floor of the case; CPU = user + system time of one run.\n",
+         physical floor of the case; CPU = user + system time of one run; \"sequential (floor)\" = the \
+         single-thread floor of a queue case, shown last and not ranked.\n",
     );
     for workload in workloads(results) {
         out.push_str(&format!("\n### {workload}\n"));
