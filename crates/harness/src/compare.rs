@@ -1,216 +1,284 @@
-//! `shootout compare A.json B.json`: per case and strategy, B's median ÷ A's with a noise flag,
-//! for two machines, two versions of a runtime, or before and after a change. Rows present in
-//! only one file are listed, never dropped.
+//! `shootout compare BASE.json OTHER.json…`: each other run against the baseline, per case and
+//! strategy, with the ranking's tie rule (bootstrap interval of the ratio of medians plus a
+//! minimum effect) and one verdict line per run. Rows present in only one file are listed,
+//! never dropped.
 
-use shootout_core::duration::human;
 use shootout_core::results::{CaseResult, Results, Stats};
 
-use crate::report::{count, geomean, measured, overlaps, ratio};
+use crate::report::cases::{case_names, first_seen, measured};
+use crate::report::format::{count, duration, ratio};
+use crate::report::geomean;
+use crate::report::tie::{Verdict, compare_rows};
 use crate::table::Table;
+
+/// One results file to compare: how to call it, where it came from, and what it holds.
+pub struct Run<'a> {
+    /// A short name for tables and verdicts: "A", "B", …
+    pub label: String,
+    /// Where it was read from (a path), shown once in the header.
+    pub source: String,
+    pub results: &'a Results,
+}
+
+/// What one run says against the baseline.
+struct Section {
+    notes: Vec<String>,
+    table: Table,
+    only: Vec<String>,
+    verdict: String,
+    summary: String,
+}
 
 /// Everything a comparison says, rendered as text or markdown.
 struct Comparison {
     header: Vec<String>,
-    table: Table,
-    only: Vec<String>,
-    summary: String,
+    sections: Vec<Section>,
 }
 
-/// The comparison as plain text for a terminal.
-pub fn compare(a: &Results, b: &Results) -> Result<String, String> {
-    let c = comparison(a, b)?;
+/// The comparison as plain text for a terminal. `min_effect` is the smallest difference that
+/// counts (0.03 = 3 %).
+pub fn compare(runs: &[Run<'_>], min_effect: f64) -> Result<String, String> {
+    let c = comparison(runs, min_effect)?;
     let mut out = c.header.join("\n");
-    out.push_str("\n\n");
-    out.push_str(&c.table.to_text());
     out.push('\n');
-    for line in &c.only {
-        out.push_str(line);
+    for s in &c.sections {
         out.push('\n');
+        for line in &s.notes {
+            out.push_str(&format!("{line}\n"));
+        }
+        out.push_str(&s.table.to_text());
+        for line in &s.only {
+            out.push_str(&format!("{line}\n"));
+        }
+        out.push_str(&format!("{}\n{}\n", s.summary, s.verdict));
     }
-    if !c.only.is_empty() {
-        out.push('\n');
-    }
-    out.push_str(&c.summary);
-    out.push('\n');
     Ok(out)
 }
 
 /// The same comparison as markdown.
-pub fn compare_markdown(a: &Results, b: &Results) -> Result<String, String> {
-    let c = comparison(a, b)?;
+pub fn compare_markdown(runs: &[Run<'_>], min_effect: f64) -> Result<String, String> {
+    let c = comparison(runs, min_effect)?;
     let mut out = String::new();
     for line in &c.header {
         out.push_str(&format!("- {line}\n"));
     }
-    out.push('\n');
-    out.push_str(&c.table.to_markdown());
-    out.push('\n');
-    for line in &c.only {
-        out.push_str(&format!("- {line}\n"));
-    }
-    if !c.only.is_empty() {
+    for s in &c.sections {
         out.push('\n');
+        for line in &s.notes {
+            out.push_str(&format!("- {line}\n"));
+        }
+        out.push('\n');
+        out.push_str(&s.table.to_markdown());
+        out.push('\n');
+        for line in &s.only {
+            out.push_str(&format!("- {line}\n"));
+        }
+        out.push_str(&format!("\n{}\n\n**{}**\n", s.summary, s.verdict));
     }
-    out.push_str(&c.summary);
-    out.push('\n');
     Ok(out)
 }
 
-fn describe(label: &str, r: &Results) -> String {
-    let e = &r.env;
-    format!(
-        "{label}: {} ({} cores), W = {}, {}, {}, git {}, preset {}",
-        e.cpu, e.cores, e.workers, e.date, e.rustc, e.git, e.preset
-    )
+/// "A (results/a.json)", or "A" without a source.
+fn named(run: &Run<'_>) -> String {
+    if run.source.is_empty() { run.label.clone() } else { format!("{} ({})", run.label, run.source) }
 }
 
-fn cell(s: Option<Stats>, row: Option<&CaseResult>) -> String {
-    match (s, row) {
-        (Some(s), _) => {
-            format!("{} ({} – {})", human(s.median as f64), human(s.min as f64), human(s.max as f64))
+fn describe(run: &Run<'_>) -> String {
+    let e = &run.results.env;
+    let mut line = format!(
+        "{}: {} ({} cores), W = {}, {}, {}, git {}, preset {}",
+        run.label, e.cpu, e.cores, e.workers, e.date, e.rustc, e.git, e.preset
+    );
+    if !run.source.is_empty() {
+        line.push_str(&format!(" — {}", run.source));
+    }
+    line
+}
+
+fn cell(s: Option<Stats>, row: &CaseResult) -> String {
+    match s {
+        Some(s) => {
+            format!("{} ({} – {})", duration(s.median as f64), duration(s.min as f64), duration(s.max as f64))
         }
-        (None, Some(r)) => r.status.name().to_string(),
-        (None, None) => "–".to_string(),
+        None => row.status.name().to_string(),
     }
 }
 
-fn comparison(a: &Results, b: &Results) -> Result<Comparison, String> {
-    if a.schema != b.schema {
+fn comparison(runs: &[Run<'_>], min_effect: f64) -> Result<Comparison, String> {
+    let [base, others @ ..] = runs else {
+        return Err("compare needs a baseline and at least one other file".into());
+    };
+    if others.is_empty() {
+        return Err("compare needs a baseline and at least one other file".into());
+    }
+    if !(min_effect.is_finite() && (0.0..1.0).contains(&min_effect)) {
         return Err(format!(
-            "cannot compare results of schema {:?} with schema {:?}: re-run one of them with the same shootout",
-            a.schema, b.schema
+            "the threshold must be at least 0 % and under 100 %, got {} %",
+            min_effect * 100.0
         ));
     }
-    let mut header = vec![describe("A", a), describe("B", b)];
-    if a.env.workers != b.env.workers {
-        header.push(format!(
-            "note: W differs (A {} workers, B {}), so ratios mix the machine with the worker count",
-            a.env.workers, b.env.workers
-        ));
-    }
-    let mut changed: Vec<String> = Vec::new();
-    for (k, va) in &a.env.versions {
-        match b.env.versions.get(k) {
-            Some(vb) if vb != va => changed.push(format!("{k} {va} → {vb}")),
-            _ => {}
+    for other in others {
+        if base.results.schema != other.results.schema {
+            return Err(format!(
+                "cannot compare results of schema {:?} ({}) with schema {:?} ({}): re-run one of them with the same shootout",
+                base.results.schema, base.label, other.results.schema, other.label
+            ));
+        }
+        let base_cases = case_names(base.results);
+        if !case_names(other.results).iter().any(|c| base_cases.contains(c)) {
+            return Err(format!("{} and {} share no case: nothing to compare", named(base), named(other)));
         }
     }
+    let mut header: Vec<String> = runs.iter().map(describe).collect();
+    header.push(format!(
+        "Ratios are median ÷ {}'s median, with the 95 % bootstrap interval; a difference counts only when the \
+         whole interval lies beyond ±{} % (else \"can't tell\").",
+        base.label,
+        ratio(min_effect * 100.0).trim_end_matches('0').trim_end_matches('.')
+    ));
+    let sections = others.iter().map(|o| section(base, o, min_effect)).collect();
+    Ok(Comparison { header, sections })
+}
+
+fn section<'a>(a: &Run<'a>, b: &Run<'a>, min_effect: f64) -> Section {
+    let (la, lb) = (a.label.as_str(), b.label.as_str());
+    let (ra, rb) = (a.results, b.results);
+    let mut notes = Vec::new();
+    if ra.env.workers != rb.env.workers {
+        notes.push(format!(
+            "note: W differs ({la} {} workers, {lb} {}), so ratios mix the machine with the worker count",
+            ra.env.workers, rb.env.workers
+        ));
+    }
+    let changed: Vec<String> = ra
+        .env
+        .versions
+        .iter()
+        .filter_map(|(k, va)| {
+            rb.env.versions.get(k).filter(|vb| *vb != va).map(|vb| format!("{k} {va} → {vb}"))
+        })
+        .collect();
     if !changed.is_empty() {
-        header.push(format!("versions that differ: {}", changed.join(", ")));
+        notes.push(format!("versions that differ ({la} → {lb}): {}", changed.join(", ")));
     }
-
-    let mut table = Table {
-        title: "B ÷ A per case and strategy (median, min – max; ~ noise = the ranges overlap)".to_string(),
-        headers: ["case", "strategy", "A", "B", "B/A", "verdict"].iter().map(|h| h.to_string()).collect(),
-        rows: Vec::new(),
-        right: vec![false, false, true, true, true, false],
-    };
+    let mut table = Table::new(
+        format!("{lb} ÷ {la} per case and strategy (median, min – max)"),
+        &[
+            ("case", false),
+            ("strategy", false),
+            (la, true),
+            (lb, true),
+            (&format!("{lb}/{la} (95 % CI)"), true),
+            ("verdict", false),
+        ],
+    );
     let mut only = Vec::new();
-    let (mut faster, mut slower, mut noise) = (0usize, 0usize, 0usize);
+    let (mut faster, mut slower, mut ties) = (Vec::new(), Vec::new(), 0usize);
     let mut ratios = Vec::new();
-
-    let cases_of = |r: &Results| -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for row in &r.cases {
-            if !names.contains(&row.case) {
-                names.push(row.case.clone());
-            }
-        }
-        names
-    };
-    let strategies_of = |r: &Results| -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for row in &r.cases {
-            if !names.contains(&row.strategy) {
-                names.push(row.strategy.clone());
-            }
-        }
-        names
-    };
-    let (cases_a, cases_b) = (cases_of(a), cases_of(b));
-    let (strategies_a, strategies_b) = (strategies_of(a), strategies_of(b));
+    let (cases_a, cases_b) = (case_names(ra), case_names(rb));
+    let strategies_of = |r: &'a Results| first_seen(r.cases.iter().map(|row| row.strategy.as_str()));
+    let (strategies_a, strategies_b) = (strategies_of(ra), strategies_of(rb));
     let mut only_rows = 0usize;
     // A strategy missing from a whole file is one line, not one per case.
     for (label, mine, theirs, rows) in
-        [("A", &strategies_a, &strategies_b, &a.cases), ("B", &strategies_b, &strategies_a, &b.cases)]
+        [(la, &strategies_a, &strategies_b, &ra.cases), (lb, &strategies_b, &strategies_a, &rb.cases)]
     {
         for s in mine.iter().filter(|s| !theirs.contains(s)) {
-            let n = rows.iter().filter(|r| &r.strategy == s).count();
+            let n = rows.iter().filter(|r| r.strategy == **s).count();
             only_rows += n;
             only.push(format!("only in {label}: strategy {s} (absent from the other file; {n} row(s))"));
         }
     }
-    let in_both = |s: &str| strategies_a.iter().any(|x| x == s) && strategies_b.iter().any(|x| x == s);
-    for case in &cases_a {
-        if !cases_b.contains(case) {
-            only_rows += a.cases.iter().filter(|r| &r.case == case && in_both(&r.strategy)).count();
-            only.push(format!("only in A: {case} (every strategy)"));
+    let in_both = |s: &str| strategies_a.contains(&s) && strategies_b.contains(&s);
+    for &case in &cases_a {
+        if !cases_b.contains(&case) {
+            only_rows += ra.cases.iter().filter(|r| r.case == case && in_both(&r.strategy)).count();
+            only.push(format!("only in {la}: {case} (every strategy)"));
             continue;
         }
-        let rows_a: Vec<&CaseResult> = a.cases.iter().filter(|r| &r.case == case).collect();
-        let rows_b: Vec<&CaseResult> = b.cases.iter().filter(|r| &r.case == case).collect();
-        for ra in &rows_a {
-            let Some(rb) = rows_b.iter().find(|r| r.strategy == ra.strategy) else {
-                if in_both(&ra.strategy) {
+        let rows_a: Vec<&CaseResult> = ra.cases.iter().filter(|r| r.case == case).collect();
+        let rows_b: Vec<&CaseResult> = rb.cases.iter().filter(|r| r.case == case).collect();
+        for row_a in &rows_a {
+            let Some(row_b) = rows_b.iter().find(|r| r.strategy == row_a.strategy) else {
+                if in_both(&row_a.strategy) {
                     only_rows += 1;
-                    only.push(format!("only in A: {case} × {}", ra.strategy));
+                    only.push(format!("only in {la}: {case} × {}", row_a.strategy));
                 }
                 continue;
             };
-            let (sa, sb) = (measured(ra), measured(rb));
-            let (ratio_cell, verdict) = match (sa, sb) {
-                (Some(x), Some(y)) => {
-                    let r = y.median.max(1) as f64 / x.median.max(1) as f64;
-                    ratios.push(r);
-                    let verdict = if overlaps(x, y) {
-                        noise += 1;
-                        "~ noise"
-                    } else if r < 1.0 {
-                        faster += 1;
-                        "B faster"
-                    } else {
-                        slower += 1;
-                        "B slower"
+            let (sa, sb) = (measured(row_a), measured(row_b));
+            let tested = sa.and(sb).and_then(|_| compare_rows(row_a, row_b, min_effect));
+            let (ratio_cell, verdict) = match tested {
+                Some((interval, v)) => {
+                    ratios.push(interval.ratio);
+                    let verdict = match v {
+                        Verdict::Faster => {
+                            faster.push(interval.ratio);
+                            format!("{lb} faster")
+                        }
+                        Verdict::Slower => {
+                            slower.push(interval.ratio);
+                            format!("{lb} slower")
+                        }
+                        Verdict::Tie => {
+                            ties += 1;
+                            "can't tell".to_string()
+                        }
                     };
-                    (ratio(r), verdict.to_string())
+                    (
+                        format!("{} ({}–{})", ratio(interval.ratio), ratio(interval.lo), ratio(interval.hi)),
+                        verdict,
+                    )
                 }
-                _ => {
-                    ("–".to_string(), format!("not compared: A {}, B {}", ra.status.name(), rb.status.name()))
-                }
+                None => (
+                    "–".to_string(),
+                    format!("not compared: {la} {}, {lb} {}", row_a.status.name(), row_b.status.name()),
+                ),
             };
             table.rows.push(vec![
-                case.clone(),
-                ra.strategy.clone(),
-                cell(sa, Some(ra)),
-                cell(sb, Some(rb)),
+                case.to_string(),
+                row_a.strategy.clone(),
+                cell(sa, row_a),
+                cell(sb, row_b),
                 ratio_cell,
                 verdict,
             ]);
         }
-        for rb in rows_b.iter().filter(|rb| !rows_a.iter().any(|ra| ra.strategy == rb.strategy)) {
-            if in_both(&rb.strategy) {
+        for row_b in rows_b.iter().filter(|rb| !rows_a.iter().any(|ra| ra.strategy == rb.strategy)) {
+            if in_both(&row_b.strategy) {
                 only_rows += 1;
-                only.push(format!("only in B: {case} × {}", rb.strategy));
+                only.push(format!("only in {lb}: {case} × {}", row_b.strategy));
             }
         }
     }
     for case in cases_b.iter().filter(|c| !cases_a.contains(c)) {
-        only_rows += b.cases.iter().filter(|r| &r.case == case && in_both(&r.strategy)).count();
-        only.push(format!("only in B: {case} (every strategy)"));
+        only_rows += rb.cases.iter().filter(|r| r.case == *case && in_both(&r.strategy)).count();
+        only.push(format!("only in {lb}: {case} (every strategy)"));
     }
+    let n = ratios.len();
     let summary = match geomean(&ratios) {
         Some(g) => format!(
-            "{} pairs compared: B/A geomean {} ×; B faster beyond noise on {}, slower on {}, within noise on {}; {} row(s) in only one file, not compared.",
-            count(ratios.len() as u64),
+            "{} pairs compared: {lb}/{la} geomean {} ×; {} row(s) in only one file, not compared.",
+            count(n as u64),
             ratio(g),
-            faster,
-            slower,
-            noise,
             only_rows
         ),
-        None => {
-            format!("no case × strategy completed in both files; {} row(s) in only one file.", only_rows)
-        }
+        None => format!("no case × strategy completed in both files; {only_rows} row(s) in only one file."),
     };
-    Ok(Comparison { header, table, only, summary })
+    Section { notes, table, only, verdict: verdict_line(la, lb, &faster, &slower, ties, n), summary }
+}
+
+/// "B is 1.23 × faster than A on 14 of 68 cases, slower on 2 (1.10 ×), can't tell on 52": each
+/// case × strategy pair counts once; the factors are geometric means over the pairs counted.
+fn verdict_line(la: &str, lb: &str, faster: &[f64], slower: &[f64], ties: usize, n: usize) -> String {
+    let mut line = match geomean(faster) {
+        Some(g) => format!("{lb} is {} × faster than {la} on {} of {n} cases", ratio(1.0 / g), faster.len()),
+        None => format!("{lb} is faster than {la} on 0 of {n} cases"),
+    };
+    match geomean(slower) {
+        Some(g) => line.push_str(&format!(", slower on {} ({} ×)", slower.len(), ratio(g))),
+        None => line.push_str(", slower on 0"),
+    }
+    line.push_str(&format!(", can't tell on {ties}"));
+    line
 }

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shootout_core::duration::human;
 
-use crate::report::{overlaps, ratio};
+use crate::report::format::{duration as human, ratio};
+use crate::report::tie::{MIN_EFFECT, Verdict, ratio_interval, verdict};
 use crate::table::Table;
 
 #[derive(Deserialize)]
@@ -51,6 +51,8 @@ pub struct Bench {
     pub min_ns: f64,
     pub max_ns: f64,
     pub samples: usize,
+    /// Each sample's mean time per iteration: what the tie rule resamples.
+    pub sample_ns: Vec<f64>,
 }
 
 /// Every benchmark under `dir`, in no particular order.
@@ -119,6 +121,7 @@ fn read_one(dir: &Path) -> Result<Bench, String> {
         min_ns,
         max_ns,
         samples: per_iteration.len(),
+        sample_ns: per_iteration,
     })
 }
 
@@ -136,9 +139,9 @@ fn workload_order(group: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Nanoseconds as whole numbers, so the noise check compares like the runner's.
-fn stats(b: &Bench) -> shootout_core::results::Stats {
-    shootout_core::results::Stats { median: b.median_ns as u64, min: b.min_ns as u64, max: b.max_ns as u64 }
+/// The tie rule on two benchmarks' samples: can't tell `b` from `best`.
+fn tied(best: &Bench, b: &Bench) -> bool {
+    ratio_interval(&best.sample_ns, &b.sample_ns).is_some_and(|i| verdict(i, MIN_EFFECT) == Verdict::Tie)
 }
 
 /// The tables as markdown: a heading per workload, a table per group.
@@ -155,7 +158,8 @@ pub fn render(dir: &Path) -> Result<String, String> {
         "### criterion results\n\n\
          Rendered from `{}`. Per benchmark: criterion's median estimate with its 95% confidence interval; \
          min – max = the fastest and slowest sample (mean time per iteration within a sample); \
-         × best = median ÷ the best median of the group; `≈` = min – max overlaps the best's (within noise).\n",
+         × best = median ÷ the best median of the group; `≈` = can't tell it from the best (the 95% \
+         bootstrap interval of the ratio of sample medians reaches within 3% of 1).\n",
         dir.display()
     );
     let mut workload = String::new();
@@ -192,7 +196,7 @@ fn group_table(group: &str, rows: &[Bench]) -> Table {
             best.map_or_else(|| "–".to_string(), |best| ratio(b.median_ns / best.median_ns.max(1e-9)));
         if let Some(best) = best
             && !std::ptr::eq(best, b)
-            && overlaps(stats(b), stats(best))
+            && tied(best, b)
         {
             x_best.push_str(" ≈");
         }

@@ -12,5 +12,6 @@ pub mod report;
 pub mod runner;
 pub mod table;
 pub mod target;
+pub mod terminal;
 
 pub use registry::{Entry, STRATEGIES};

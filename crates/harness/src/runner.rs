@@ -247,17 +247,9 @@ pub fn run_case(
     for (entry, slot) in plan.strategies.iter().zip(slots.iter_mut()) {
         finish_row(slot, units, baselines.iter().find(|b| b.strategy == entry.name));
     }
-    let best = slots
-        .iter()
-        .filter(|s| s.row.status == Status::Ok)
-        .filter_map(|s| s.row.wall_ns.map(|w| w.median))
-        .min();
-    for slot in &mut slots {
-        if let (Some(best), Some(wall)) = (best, slot.row.wall_ns) {
-            slot.row.x_best = Some(wall.median as f64 / best.max(1) as f64);
-        }
-    }
-    slots.into_iter().map(|s| s.row).collect()
+    let mut rows: Vec<CaseResult> = slots.into_iter().map(|s| s.row).collect();
+    crate::report::ranking::set_x_best(&mut rows);
+    rows
 }
 
 /// Turns the verified repetitions into the row's statistics.

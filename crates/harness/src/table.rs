@@ -1,7 +1,15 @@
-//! Tables of results, for the terminal and as markdown, rendered from data alone.
+//! Tables of results: the table type with its two outputs (terminal text through comfy-table,
+//! markdown), and the per-case and start-up tables every output prints.
 
-use shootout_core::duration::human;
-use shootout_core::results::{Baseline, CaseResult, Results, Status};
+use shootout_core::results::{Baseline, CaseResult, Status};
+
+use crate::report::cases::{CaseView, size_of};
+use crate::report::format::{bytes, duration as human, rate, ratio, signed};
+use crate::report::ranking::is_floor;
+
+/// `run --markdown` writes the one report document (kept under this name for the CLI).
+pub use crate::report::render as markdown_report;
+pub use crate::report::rows_of;
 
 /// A rectangular table: numbers right-aligned, text left-aligned.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +22,8 @@ pub struct Table {
 }
 
 impl Table {
-    fn new(title: String, columns: &[(&str, bool)]) -> Self {
+    /// An empty table with `(header, right-aligned)` columns.
+    pub fn new(title: String, columns: &[(&str, bool)]) -> Self {
         Table {
             title,
             headers: columns.iter().map(|(h, _)| h.to_string()).collect(),
@@ -23,45 +32,59 @@ impl Table {
         }
     }
 
-    /// Plain text for a terminal: a title line, a header, aligned columns.
+    /// Plain text for a terminal: a title line, a header, aligned columns two spaces apart.
     pub fn to_text(&self) -> String {
-        let widths: Vec<usize> = (0..self.headers.len())
-            .map(|c| {
-                std::iter::once(&self.headers[c])
-                    .chain(self.rows.iter().map(|r| &r[c]))
-                    .map(|s| s.chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            let mut out = String::new();
-            for (c, cell) in cells.iter().enumerate() {
-                let pad = widths[c] - cell.chars().count();
-                let last = c + 1 == cells.len();
-                if self.right[c] {
-                    out.push_str(&" ".repeat(pad));
-                    out.push_str(cell);
-                } else {
-                    out.push_str(cell);
-                    if !last {
-                        out.push_str(&" ".repeat(pad));
-                    }
-                }
-                if !last {
-                    out.push_str("  ");
+        self.text(None)
+    }
+
+    /// Plain text no wider than `width` columns where the cells allow: comfy-table wraps the
+    /// text columns (a status and its reason) onto more lines; names and numbers never wrap.
+    pub fn to_text_width(&self, width: u16) -> String {
+        self.text(Some(width))
+    }
+
+    /// The same table without the named columns.
+    pub fn without(&self, names: &[&str]) -> Table {
+        let keep: Vec<usize> =
+            (0..self.headers.len()).filter(|&i| !names.contains(&self.headers[i].as_str())).collect();
+        let pick = |cells: &[String]| keep.iter().map(|&i| cells[i].clone()).collect::<Vec<String>>();
+        Table {
+            title: self.title.clone(),
+            headers: pick(&self.headers),
+            rows: self.rows.iter().map(|r| pick(r)).collect(),
+            right: keep.iter().map(|&i| self.right[i]).collect(),
+        }
+    }
+
+    fn text(&self, width: Option<u16>) -> String {
+        use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, presets};
+        let mut t = comfy_table::Table::new();
+        t.load_preset(presets::NOTHING);
+        t.set_header(self.headers.clone());
+        for row in &self.rows {
+            t.add_row(row.clone());
+        }
+        match width {
+            Some(w) => t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w),
+            None => t.set_content_arrangement(ContentArrangement::Disabled),
+        };
+        let last = self.headers.len().saturating_sub(1);
+        for (i, right) in self.right.iter().enumerate() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_padding((0, if i == last { 0 } else { 2 }));
+                col.set_cell_alignment(if *right { CellAlignment::Right } else { CellAlignment::Left });
+                // Only text columns after the first may wrap (a wrapped number or name misleads),
+                // and never narrower than a short word.
+                if width.is_some() {
+                    col.set_constraint(if *right || i == 0 {
+                        ColumnConstraint::ContentWidth
+                    } else {
+                        ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(12))
+                    });
                 }
             }
-            out.trim_end().to_string()
-        };
-        let mut out = format!("{}\n", self.title);
-        out.push_str(&line(&self.headers));
-        out.push('\n');
-        for row in &self.rows {
-            out.push_str(&line(row));
-            out.push('\n');
         }
-        out
+        format!("{}\n{}\n", self.title, t.trim_fmt())
     }
 
     /// A GitHub-flavoured markdown table under a `####` title.
@@ -83,39 +106,6 @@ impl Table {
     }
 }
 
-pub fn bytes(b: f64) -> String {
-    let (v, unit) = if b >= 1024.0 * 1024.0 * 1024.0 {
-        (b / (1024.0 * 1024.0 * 1024.0), "GiB")
-    } else if b >= 1024.0 * 1024.0 {
-        (b / (1024.0 * 1024.0), "MiB")
-    } else if b >= 1024.0 {
-        (b / 1024.0, "KiB")
-    } else {
-        return format!("{b:.0} B");
-    };
-    if v >= 100.0 { format!("{v:.0} {unit}") } else { format!("{v:.1} {unit}") }
-}
-
-fn ratio(x: f64) -> String {
-    if x >= 100.0 {
-        format!("{x:.0}")
-    } else if x >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-fn rate(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if v >= 1e3 {
-        format!("{:.1}k", v / 1e3)
-    } else {
-        format!("{v:.0}")
-    }
-}
-
 /// The status cell: `ok`, or the status with its reason.
 pub fn status_cell(row: &CaseResult) -> String {
     match (&row.status, &row.error) {
@@ -125,18 +115,28 @@ pub fn status_cell(row: &CaseResult) -> String {
     }
 }
 
-/// One case: a row per strategy. Columns that no row fills (throughput, latency, oversleep,
-/// memory per task) are left out, so each workload shows what it measures.
+/// One case from its rows (all of one case): see `case_view_table`.
 pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
-    let any = |f: &dyn Fn(&CaseResult) -> bool| rows.iter().any(f);
+    match CaseView::of(rows.iter().collect()) {
+        Some(view) => case_view_table(&view),
+        None => Table::new(case.to_string(), &[("strategy", false), ("status", false)]),
+    }
+}
+
+/// One case: a row per strategy, with `≈` beside the × best of every strategy the run cannot
+/// tell apart from the best. Columns that no row fills (throughput, latency, oversleep, memory
+/// per task) are left out, so each workload shows what it measures.
+pub fn case_view_table(view: &CaseView<'_>) -> Table {
+    let (case, rows) = (view.name, &view.rows);
+    let any = |f: &dyn Fn(&CaseResult) -> bool| rows.iter().any(|r| f(r));
     let ideal = rows.iter().find_map(|r| r.ideal_ns);
     let title = match ideal {
         Some(ns) => format!("{case}  (ideal {})", human(ns as f64)),
         None => case.to_string(),
     };
     let baseline_sleep = case.starts_with("sleep/baseline/");
-    let show_mem =
-        rows.first().is_some_and(|r| units_of(r) >= 1_000) && any(&|r| r.mem_per_task_bytes.is_some());
+    let show_mem = rows.first().and_then(|r| size_of(r)).is_some_and(|n| n >= 1_000)
+        && any(&|r| r.mem_per_task_bytes.is_some());
     let show_tp = any(&|r| r.throughput.is_some());
     let show_lat = any(&|r| r.latency_ns.is_some());
     let mut cols: Vec<(&str, bool)> =
@@ -161,8 +161,11 @@ pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
     cols.extend([("threads", true), ("in flight", true), ("status", false)]);
     let mut table = Table::new(title, &cols);
     let dash = || "–".to_string();
-    for r in rows {
-        let mut cells = vec![r.strategy.clone()];
+    // The single-thread floor of a hand-off case comes last, labelled "(floor)".
+    let (floor, competing): (Vec<&&CaseResult>, Vec<&&CaseResult>) = rows.iter().partition(|r| is_floor(r));
+    for r in competing.into_iter().chain(floor) {
+        let mut cells =
+            vec![if is_floor(r) { format!("{} (floor)", r.strategy) } else { r.strategy.clone() }];
         match r.wall_ns {
             Some(w) => {
                 cells.push(human(w.median as f64));
@@ -170,15 +173,17 @@ pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
             }
             None => cells.extend([dash(), dash()]),
         }
-        cells.push(r.x_best.map_or_else(dash, ratio));
+        let mut x_best = view.x_best(r).map_or_else(dash, ratio);
+        if view.within_noise(r) && !view.is_best(r) {
+            x_best.push_str(" ≈");
+        }
+        cells.push(x_best);
         if ideal.is_some() {
             cells.push(r.x_ideal.map_or_else(dash, ratio));
         }
         if baseline_sleep {
             let over = r.wall_ns.zip(r.ideal_ns).map(|(w, i)| w.median as f64 - i as f64);
-            cells.push(
-                over.map_or_else(dash, |o| format!("{}{}", if o < 0.0 { "-" } else { "+" }, human(o.abs()))),
-            );
+            cells.push(over.map_or_else(dash, signed));
         }
         if show_tp {
             cells.push(r.throughput.as_ref().map_or_else(dash, |t| format!("{} {}", rate(t.value), t.unit)));
@@ -198,13 +203,6 @@ pub fn case_table(case: &str, rows: &[CaseResult]) -> Table {
         table.rows.push(cells);
     }
     table
-}
-
-fn units_of(row: &CaseResult) -> u64 {
-    ["tasks", "units", "requests", "messages"]
-        .iter()
-        .find_map(|k| row.params.get(*k).and_then(|v| v.as_u64()))
-        .unwrap_or(0)
 }
 
 /// What each strategy costs before it runs anything.
@@ -228,37 +226,6 @@ pub fn baseline_table(baselines: &[Baseline]) -> Table {
     table
 }
 
-/// The rows of one case, in the order they were measured.
-pub fn rows_of(results: &Results, case: &str) -> Vec<CaseResult> {
-    results.cases.iter().filter(|r| r.case == case).cloned().collect()
-}
-
-/// Case names in first-seen order.
-pub fn case_names(results: &Results) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for r in &results.cases {
-        if !names.contains(&r.case) {
-            names.push(r.case.clone());
-        }
-    }
-    names
-}
-
-/// Every table of a results file as markdown: environment, start-up, then each case.
-pub fn markdown_report(results: &Results) -> String {
-    let e = &results.env;
-    let mut out = format!(
-        "### shootout results — {} ({} cores), {}\n\n{} · {} · W = {} · {} · preset {} · git {}\n\n",
-        e.cpu, e.cores, e.date, e.os, e.kernel, e.workers, e.rustc, e.preset, e.git
-    );
-    out.push_str(&baseline_table(&results.baselines).to_markdown());
-    for name in case_names(results) {
-        out.push('\n');
-        out.push_str(&case_table(&name, &rows_of(results, &name)).to_markdown());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +241,7 @@ mod tests {
         );
         r.status = status;
         if status == Status::Ok {
+            r.verified = true;
             r.wall_ns = Stats::of(&[median, median + 10, median - 10]);
             r.x_best = Some(median as f64 / 10_000_000.0);
             r.ideal_ns = Some(10_000_000);
@@ -307,12 +275,5 @@ mod tests {
         assert!(lines[2].starts_with("| strategy | median"));
         assert!(lines[3].starts_with("|---|---:"));
         assert_eq!(lines.len(), 6);
-    }
-
-    #[test]
-    fn byte_units() {
-        assert_eq!(bytes(512.0), "512 B");
-        assert_eq!(bytes(2048.0), "2.0 KiB");
-        assert_eq!(bytes(3.5 * 1024.0 * 1024.0), "3.5 MiB");
     }
 }

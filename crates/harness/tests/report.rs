@@ -4,9 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use shootout_core::results::{Results, Status};
+use shootout_core::results::{CaseResult, Results, Stats, Status};
+use shootout_harness::compare::{self, Run};
 use shootout_harness::report::{self, BEGIN_MARKER, END_MARKER};
-use shootout_harness::{compare, criterion_tables, plot};
+use shootout_harness::terminal::{self, Layout};
+use shootout_harness::{criterion_tables, plot};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
@@ -31,6 +33,19 @@ fn table_row<'a>(md: &'a str, case: &str, strategy: &str) -> &'a str {
         .take_while(|l| !l.starts_with("####"))
         .find(|l| l.starts_with(&format!("| {strategy} |")))
         .unwrap_or_else(|| panic!("no row {strategy} in {case}"))
+}
+
+/// The runs of a comparison, labelled A, B, … in order.
+fn runs<'a>(files: &[&'a Results]) -> Vec<Run<'a>> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Run {
+            label: ((b'A' + i as u8) as char).to_string(),
+            source: String::new(),
+            results: r,
+        })
+        .collect()
 }
 
 fn guide(md: &str) -> Vec<&str> {
@@ -166,10 +181,17 @@ fn decision_guide_is_written_from_the_numbers() {
     let cpu = guide_line(&md, "**CPU-bound fan-out**");
     assert!(cpu.contains("**rayon** best on every case; smol 1.14 ×"), "{cpu}");
 
-    let http = guide_line(&md, "**HTTP at C = 100, connections reused**");
-    assert!(http.contains("**tokio** (9.5k req/s, p99 12.0 ms) best; smol 1.05 ×"), "{http}");
+    let http = guide_line(&md, "**HTTP at L = 10 ms, C = 100, connections reused**");
+    // smol's 1.05 × rests on 3 samples whose bootstrap interval reaches 1.027: can't tell.
+    assert!(
+        http.contains(
+            "**tokio** (9.5k req/s, p99 12.0 ms) and **smol** (9.1k req/s, p99 12.0 ms) within noise"
+        ),
+        "{http}"
+    );
+    assert!(http.contains("; threads 1.52 ×"), "{http}");
     assert!(http.contains("rayon 48.6 ×") && http.contains("at most 2 requests at once"), "{http}");
-    let http10 = guide_line(&md, "**HTTP at C = 10, connections reused**");
+    let http10 = guide_line(&md, "**HTTP at L = 10 ms, C = 10, connections reused**");
     assert!(http10.contains("within noise of the best"), "{http10}");
 
     let queue = guide_line(&md, "**Queue throughput, spsc (1 → 1)**");
@@ -203,6 +225,153 @@ fn decision_guide_speaks_only_of_what_the_file_holds() {
     // tokio is present but no baseline measured its timer: the fact is stated without a number.
     let tokio = guide_line(&md, "tokio's timer rounds");
     assert!(tokio.contains("no sleep/baseline case in this file measures it"), "{tokio}");
+}
+
+/// The row of `strategy` in `case`, for tests that reshape the fixed data.
+fn row_mut<'a>(results: &'a mut Results, case: &str, strategy: &str) -> &'a mut CaseResult {
+    results.cases.iter_mut().find(|r| r.case == case && r.strategy == strategy).unwrap()
+}
+
+/// Makes a row a verified `ok` row with these timed samples (nanoseconds).
+fn set_samples(row: &mut CaseResult, samples: &[u64]) {
+    row.status = Status::Ok;
+    row.verified = true;
+    row.error = None;
+    row.samples_ns = samples.to_vec();
+    row.wall_ns = Stats::of(samples);
+}
+
+#[test]
+fn ties_are_decided_by_the_bootstrap_interval_not_by_overlapping_ranges() {
+    let mut results = load("results-a.json");
+    let sleep = "sleep/timer/n=100/d=10ms";
+    // tokio 1.22 × the best at the median; one fast outlier makes its min–max overlap smol's.
+    let tokio = [12_400_000, 12_500_000, 12_300_000, 12_600_000, 12_450_000, 12_550_000, 10_150_000];
+    set_samples(row_mut(&mut results, sleep, "tokio"), &tokio);
+    // threads 1.2 % behind rayon on the big CPU case, with ranges that do not overlap.
+    let cpu = "fan-out/cpu/n=1000/k=10000";
+    set_samples(row_mut(&mut results, cpu, "threads"), &[101_000_000, 101_200_000, 101_500_000]);
+    let md = report::render(&results);
+    let tokio_row = table_row(&md, sleep, "tokio");
+    assert!(tokio_row.contains("| 1.22 |") && !tokio_row.contains('≈'), "{tokio_row}");
+    assert!(table_row(&md, cpu, "threads").contains("| 1.01 ≈ |"), "{}", table_row(&md, cpu, "threads"));
+    // The ranking counts what the statistic says: tokio is within noise on 3 of 4 sleep cases.
+    let views = report::case_views(&results);
+    let family: Vec<&report::CaseView<'_>> =
+        views.iter().filter(|v| v.workload == "sleep" && report::ranked(v)).collect();
+    let standings = report::ranking(&family, &report::strategies(&results));
+    let tokio = standings.iter().find(|s| s.strategy == "tokio").unwrap();
+    assert_eq!((tokio.within_noise, tokio.completed), (3, 4), "{tokio:?}");
+    assert!(tokio.rank > Some(1), "{tokio:?}");
+}
+
+#[test]
+fn the_single_thread_floor_is_shown_beside_queue_cases_not_ranked() {
+    let mut results = load("results-a.json");
+    let case = "queue/spsc/p=1/c=1/b=1024/m=200000";
+    // The sequential loop (put one, take one, no hand-off) is 4 × faster than any hand-off.
+    let mut floor = results.cases.iter().find(|r| r.case == case && r.strategy == "threads").unwrap().clone();
+    floor.strategy = "sequential".into();
+    set_samples(&mut floor, &[4_900_000, 5_000_000, 5_100_000]);
+    results.cases.push(floor);
+    let mut rows = report::rows_of(&results, case);
+    report::ranking::set_x_best(&mut rows);
+    let x = |s: &str| rows.iter().find(|r| r.strategy == s).unwrap().x_best.unwrap();
+    assert_eq!((x("threads"), x("smol"), x("sequential")), (1.0, 1.25, 0.25));
+
+    let md = report::render(&results);
+    assert!(table_row(&md, case, "threads").contains("| 1.00 |"), "the best is threads, not the floor");
+    assert!(
+        table_row(&md, case, "sequential (floor)").contains("| 0.25 |"),
+        "{}",
+        table_row(&md, case, "sequential (floor)")
+    );
+    assert!(!md.contains("| sequential | 5.00 ms"), "{md}");
+    let queue_ranking = &md[md.find("#### queue (").unwrap()..];
+    let queue_ranking = &queue_ranking[..queue_ranking.find("\n\n#### ").unwrap_or(queue_ranking.len())];
+    assert!(!queue_ranking.contains("| sequential |"), "{queue_ranking}");
+    assert!(
+        md.contains("Single-thread floor, not ranked: sequential at 0.25 × best (geomean over 1 of 1 cases)"),
+        "{md}"
+    );
+    let line = guide_line(&md, "**Queue throughput, spsc (1 → 1)**");
+    assert!(line.contains("**threads** (10.00M msg/s) best"), "{line}");
+    assert!(line.contains("sequential, the single-thread floor (no hand-off; not ranked), 0.25 ×"), "{line}");
+    // Outside hand-off cases sequential competes: it is still in the fan-out ranking.
+    assert!(md.contains("| 5 | sequential | 1.91 | 1.91 | 0 of 2 | 2 of 2 | – |"), "{md}");
+}
+
+#[test]
+fn http_guide_lines_group_by_latency_and_rank_complete_strategies_first() {
+    let mut results = load("results-a.json");
+    // An overhead-bound case (L = 0) beside the latency-bound ones: its own line.
+    let base = "http/reuse/m=1000/c=100/l=10ms";
+    for (strategy, ns) in [("tokio", 40_000_000u64), ("smol", 50_000_000)] {
+        let mut r = results.cases.iter().find(|r| r.case == base && r.strategy == strategy).unwrap().clone();
+        r.case = "http/reuse/m=1000/c=100/l=0ms".into();
+        r.params["latency_ms"] = serde_json::json!(0);
+        set_samples(&mut r, &[ns - 100_000, ns, ns + 100_000]);
+        results.cases.push(r);
+    }
+    // A second L = 10 ms, C = 100 case that smol fails; smol is fastest on the first.
+    set_samples(row_mut(&mut results, base, "smol"), &[99_000_000, 100_000_000, 101_000_000]);
+    for (strategy, ok) in [("tokio", Some(200_000_000u64)), ("threads", Some(300_000_000)), ("smol", None)] {
+        let mut r = results.cases.iter().find(|r| r.case == base && r.strategy == strategy).unwrap().clone();
+        r.case = "http/reuse/m=2000/c=100/l=10ms".into();
+        r.params["requests"] = serde_json::json!(2000);
+        match ok {
+            Some(ns) => set_samples(&mut r, &[ns - 1_000_000, ns, ns + 1_000_000]),
+            None => {
+                r.status = Status::Failed;
+                r.verified = false;
+                r.wall_ns = None;
+                r.samples_ns.clear();
+                r.error = Some("connection reset by peer".into());
+            }
+        }
+        results.cases.push(r);
+    }
+    let md = report::render(&results);
+    let zero = guide_line(&md, "**HTTP at L = 0 ms, C = 100, connections reused**");
+    assert!(zero.contains("(1 case, 1,000 requests)") && zero.contains("**tokio**"), "{zero}");
+    let ten = guide_line(&md, "**HTTP at L = 10 ms, C = 100, connections reused**");
+    assert!(ten.contains("(2 cases, 1,000–2,000 requests)"), "{ten}");
+    // tokio completed both cases, smol one: tokio leads, smol is said to have completed 1 of 2.
+    assert!(ten.contains(": **tokio** best or within noise of the best on every case"), "{ten}");
+    assert!(ten.contains("smol 1.00 × on 1 of 2 cases (failed on http/reuse/m=2000/c=100/l=10ms"), "{ten}");
+    let (tokio, smol) = (ten.find("**tokio**").unwrap(), ten.find("smol 1.00").unwrap());
+    assert!(tokio < smol && ten.find("threads").unwrap() < smol, "{ten}");
+}
+
+#[test]
+fn terminal_tables_fit_100_columns_unless_wide() {
+    let results = load("results-a.json");
+    let mut widest_wide = 0;
+    for case in report::case_names(&results) {
+        let rows = report::rows_of(&results, case);
+        let fitted = terminal::case_text(case, &rows, Layout::fit(100));
+        for line in fitted.lines() {
+            assert!(line.chars().count() <= 100, "{} columns:\n{fitted}", line.chars().count());
+        }
+        assert!(!fitted.contains("peak RSS") && !fitted.contains("  CPU"), "{fitted}");
+        let wide = terminal::case_text(case, &rows, Layout::wide());
+        assert!(wide.contains("peak RSS") && wide.contains("threads"), "{wide}");
+        widest_wide = widest_wide.max(wide.lines().map(|l| l.chars().count()).max().unwrap_or(0));
+    }
+    assert!(widest_wide > 100, "the data has rows wider than 100 columns with every column");
+    // Reasons wrap inside their column; the strategy and the numbers stay whole.
+    let rows = report::rows_of(&results, "sleep/timer/n=1000/d=10ms");
+    let fitted = terminal::case_text("sleep/timer/n=1000/d=10ms", &rows, Layout::fit(80));
+    assert!(fitted.lines().all(|l| l.chars().count() <= 80), "{fitted}");
+    assert!(fitted.contains("\nthreads ") && fitted.contains("temporarily"), "{fitted}");
+    // The tie marker reaches the terminal too.
+    let rows = report::rows_of(&results, "sleep/timer/n=100/d=10ms");
+    let text = terminal::case_text("sleep/timer/n=100/d=10ms", &rows, Layout::fit(100));
+    let tokio = text.lines().find(|l| l.starts_with("tokio")).unwrap();
+    assert!(tokio.contains("1.02 ≈"), "{text}");
+    let start = terminal::baseline_text(&results.baselines, Layout::fit(100));
+    assert!(start.lines().all(|l| l.chars().count() <= 100) && start.contains("smol"), "{start}");
+    assert!(terminal::legend(Layout::fit(100)).lines().all(|l| l.chars().count() <= 100));
 }
 
 #[test]
@@ -241,9 +410,9 @@ fn splice_refuses_missing_repeated_or_reversed_markers() {
 }
 
 #[test]
-fn compare_gives_ratios_noise_flags_and_lists_mismatches() {
+fn compare_gives_ratios_verdicts_and_lists_mismatches() {
     let (a, b) = (load("results-a.json"), load("results-b.json"));
-    let text = compare::compare(&a, &b).unwrap();
+    let text = compare::compare(&runs(&[&a, &b]), 0.03).unwrap();
     let row = |case: &str, strategy: &str| -> String {
         text.lines()
             .find(|l| l.starts_with(case) && l.split_whitespace().nth(1) == Some(strategy))
@@ -251,32 +420,66 @@ fn compare_gives_ratios_noise_flags_and_lists_mismatches() {
             .to_string()
     };
     assert!(text.starts_with("A: Test CPU 9000 (2 cores), W = 2, 2026-01-02"), "{text}");
-    assert!(text.contains("versions that differ: tokio 1.54.1 → 1.55.0"), "{text}");
+    assert!(text.contains("versions that differ (A → B): tokio 1.54.1 → 1.55.0"), "{text}");
     // tokio halved on the first sleep case; threads got 1.5 × slower on HTTP C = 100.
-    assert!(row("sleep/timer/n=100/d=10ms", "tokio").ends_with("0.50  B faster"), "{text}");
-    assert!(row("http/reuse/m=1000/c=100/l=10ms", "threads").ends_with("1.50  B slower"));
-    assert!(row("sleep/timer/n=100/d=10ms", "smol").ends_with("1.00  ~ noise"));
+    assert!(row("sleep/timer/n=100/d=10ms", "tokio").ends_with("0.50 (0.47–0.53)  B faster"), "{text}");
+    assert!(row("http/reuse/m=1000/c=100/l=10ms", "threads").ends_with("1.50 (1.47–1.53)  B slower"));
+    assert!(row("sleep/timer/n=100/d=10ms", "smol").ends_with("1.00 (0.96–1.04)  can't tell"));
     assert!(row("sleep/timer/n=1000/d=10ms", "threads").ends_with("not compared: A failed, B failed"));
     // Present in one file only: listed, not dropped.
     assert!(text.contains("only in A: fan-out/cpu/n=1000/k=10000 (every strategy)"));
     assert!(text.contains("only in A: http/reuse/m=1000/c=10/l=10ms × rayon"));
     assert!(text.contains("only in B: queue/mpsc/p=4/c=1/b=unbounded/m=200000 (every strategy)"));
-    assert!(text.contains("B faster beyond noise on 1, slower on 1, within noise on"), "{text}");
+    assert!(
+        text.contains(
+            "\nB is 2.00 × faster than A on 1 of 47 cases, slower on 1 (1.50 ×), can't tell on 45\n"
+        ),
+        "{text}"
+    );
     // 5 strategies of the missing fan-out case, rayon's HTTP row, 3 strategies of the new queue case.
     assert!(text.contains("9 row(s) in only one file, not compared"), "{text}");
     // A strategy absent from a whole file is named once.
     let mut without_rayon = b.clone();
     without_rayon.cases.retain(|r| r.strategy != "rayon");
-    let text = compare::compare(&a, &without_rayon).unwrap();
+    let text = compare::compare(&runs(&[&a, &without_rayon]), 0.03).unwrap();
     assert!(text.contains("only in A: strategy rayon (absent from the other file; 8 row(s))"), "{text}");
     assert!(!text.contains("× rayon"), "{text}");
 
-    let md = compare::compare_markdown(&a, &b).unwrap();
+    let md = compare::compare_markdown(&runs(&[&a, &b]), 0.03).unwrap();
     assert!(
-        md.contains("| sleep/timer/n=100/d=10ms | tokio |") && md.contains("| 0.50 | B faster |"),
+        md.contains("| sleep/timer/n=100/d=10ms | tokio |") && md.contains("| 0.50 (0.47–0.53) | B faster |"),
         "{md}"
     );
     assert!(md.contains("- only in B: queue/mpsc/p=4/c=1/b=unbounded/m=200000 (every strategy)"));
+}
+
+#[test]
+fn compare_takes_any_number_of_runs_and_a_threshold() {
+    let (a, b) = (load("results-a.json"), load("results-b.json"));
+    // A third run: tokio 2 % slower than A everywhere — under the 3 % minimum effect.
+    let mut c = a.clone();
+    for r in c.cases.iter_mut().filter(|r| r.strategy == "tokio") {
+        r.samples_ns.iter_mut().for_each(|s| *s = *s * 102 / 100);
+        r.wall_ns = Stats::of(&r.samples_ns);
+    }
+    let text = compare::compare(&runs(&[&a, &b, &c]), 0.03).unwrap();
+    let verdicts: Vec<&str> = text.lines().filter(|l| l.contains(" faster than A on ")).collect();
+    assert_eq!(verdicts.len(), 2, "one verdict per run against the baseline:\n{text}");
+    assert!(verdicts[0].starts_with("B is 2.00 × faster than A on 1 of 47"), "{}", verdicts[0]);
+    assert_eq!(verdicts[1], "C is faster than A on 0 of 53 cases, slower on 0, can't tell on 53");
+    // A 60 % threshold makes B's 1.5 × on threads "can't tell" too.
+    let loose = compare::compare(&runs(&[&a, &b]), 0.6).unwrap();
+    assert!(
+        loose.contains("B is 2.00 × faster than A on 1 of 47 cases, slower on 0, can't tell on 46"),
+        "{loose}"
+    );
+    assert!(loose.contains("beyond ±60 %"), "{loose}");
+    // Runs that share no case with the baseline: one line, an error.
+    let mut elsewhere = b.clone();
+    elsewhere.cases.iter_mut().for_each(|r| r.case.push_str("-other"));
+    let err = compare::compare(&runs(&[&a, &b, &elsewhere]), 0.03).unwrap_err();
+    assert_eq!(err, "A and C share no case: nothing to compare");
+    assert!(compare::compare(&runs(&[&a]), 0.03).is_err());
 }
 
 #[test]
@@ -284,9 +487,9 @@ fn compare_refuses_different_schemas() {
     let a = load("results-a.json");
     let mut b = load("results-b.json");
     b.schema = "shootout/2".to_string();
-    let err = compare::compare(&a, &b).unwrap_err();
+    let err = compare::compare(&runs(&[&a, &b]), 0.03).unwrap_err();
     assert!(err.contains("\"shootout/1\"") && err.contains("\"shootout/2\""), "{err}");
-    assert!(compare::compare_markdown(&b, &a).is_err());
+    assert!(compare::compare_markdown(&runs(&[&b, &a]), 0.03).is_err());
     // A file of another schema does not even load.
     let text = std::fs::read_to_string(data("results-b.json")).unwrap().replace("shootout/1", "shootout/0");
     assert!(Results::from_json(&text).unwrap_err().contains("shootout/0"));

@@ -8,23 +8,19 @@
 //!
 //! Every chart is titled with the machine (CPU, cores, W) and the date. Failed or timed-out
 //! points are marked at the top edge; skipped points (predicted over the time budget) are absent.
+//! This file chooses what to draw from the data; `draw` draws it, `style` says how each
+//! strategy looks.
+
+mod draw;
+mod style;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use shootout_core::duration::human;
 use shootout_core::results::{CaseResult, Results, Status, write_atomic};
 
-use crate::report::{count, measured, millis, param_f64, param_text, rate, variant};
-use crate::table;
-
-const WIDTH: u32 = 1000;
-const HEIGHT: u32 = 560;
-const LEGEND_WIDTH: u32 = 170;
-const FOOTER_HEIGHT: u32 = 44;
-const FONT: &str = "sans-serif";
+use crate::report::format::{bytes, compact_count, compact_rate, compact_ratio, duration, millis};
+use crate::report::{measured, param_f64, param_text, variant};
 
 /// One strategy's points on a panel, and where it failed.
 struct Series {
@@ -71,8 +67,11 @@ struct Chart {
 pub fn write_charts(results: &Results, dir: &Path) -> Result<Vec<PathBuf>, String> {
     let charts = charts(results);
     let machine = machine(results);
-    let rendered: Vec<(String, String)> =
-        charts.iter().map(|c| Ok((c.file.clone(), render(c, &machine)?))).collect::<Result<_, String>>()?;
+    let palette = style::Palette::new(&crate::report::strategies(results));
+    let rendered: Vec<(String, String)> = charts
+        .iter()
+        .map(|c| Ok((c.file.clone(), draw::render(c, &machine, &palette)?)))
+        .collect::<Result<_, String>>()?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut paths = Vec::new();
     for (file, svg) in rendered {
@@ -208,35 +207,6 @@ fn slug(text: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-fn fmt_count(v: f64) -> String {
-    if v >= 1e6 && (v / 1e6).fract() == 0.0 {
-        format!("{}M", v / 1e6)
-    } else if v >= 1e3 && (v / 1e3).fract() == 0.0 {
-        format!("{}k", v / 1e3)
-    } else if v.fract() == 0.0 {
-        count(v as u64)
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-fn fmt_time(ns: f64) -> String {
-    human(ns)
-}
-
-fn fmt_bytes(b: f64) -> String {
-    table::bytes(b)
-}
-
-/// Axis ticks are 1, 2 and 5 times powers of ten: 500k, 1M, 20M.
-fn fmt_rate(v: f64) -> String {
-    if v.fract() == 0.0 { fmt_count(v) } else { rate(v) }
-}
-
-fn fmt_ratio(v: f64) -> String {
-    if v >= 10.0 { format!("{v:.0}×") } else { format!("{v:.1}×") }
-}
-
 const LOG_NOTE: &str = "Log–log. Each point: the median of the timed repetitions of one verified case.";
 const MISSING_NOTE: &str = "× at the top edge: failed or timed out at that x. A missing point: skipped, predicted over the time budget.";
 
@@ -254,8 +224,8 @@ fn sleep_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>)
                 body: Body::Lines(vec![Panel {
                     x_desc: "N (tasks)".into(),
                     y_desc: "wall time".into(),
-                    x_fmt: fmt_count,
-                    y_fmt: fmt_time,
+                    x_fmt: compact_count,
+                    y_fmt: duration,
                     series,
                 }]),
                 notes: vec![LOG_NOTE.into(), MISSING_NOTE.into()],
@@ -283,8 +253,8 @@ fn sleep_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>)
                 body: Body::Lines(vec![Panel {
                     x_desc: "N (tasks)".into(),
                     y_desc: "memory per task ((peak RSS − runtime's own) ÷ N)".into(),
-                    x_fmt: fmt_count,
-                    y_fmt: fmt_bytes,
+                    x_fmt: compact_count,
+                    y_fmt: bytes,
                     series,
                 }]),
                 notes: vec![
@@ -315,7 +285,7 @@ fn fanout_charts(
         if !has_points(&time) {
             continue;
         }
-        let mut title = format!("fan-out/{v}: N = {} units vs unit cost k", fmt_count(units));
+        let mut title = format!("fan-out/{v}: N = {} units vs unit cost k", compact_count(units));
         if let Some(w) = wait {
             title.push_str(&format!(", each also waiting {}", millis(w)));
         }
@@ -326,15 +296,15 @@ fn fanout_charts(
                 Panel {
                     x_desc: "k (work per unit)".into(),
                     y_desc: "wall time".into(),
-                    x_fmt: fmt_count,
-                    y_fmt: fmt_time,
+                    x_fmt: compact_count,
+                    y_fmt: duration,
                     series: time,
                 },
                 Panel {
                     x_desc: "k (work per unit)".into(),
                     y_desc: "× best of the case".into(),
-                    x_fmt: fmt_count,
-                    y_fmt: fmt_ratio,
+                    x_fmt: compact_count,
+                    y_fmt: compact_ratio,
                     series: x_best,
                 },
             ]),
@@ -362,16 +332,16 @@ fn http_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>) 
         let mut panels = vec![Panel {
             x_desc: "C (concurrent requests)".into(),
             y_desc: "requests/s".into(),
-            x_fmt: fmt_count,
-            y_fmt: fmt_rate,
+            x_fmt: compact_count,
+            y_fmt: compact_rate,
             series: throughput,
         }];
         if has_points(&p99) {
             panels.push(Panel {
                 x_desc: "C (concurrent requests)".into(),
                 y_desc: "p99 latency".into(),
-                x_fmt: fmt_count,
-                y_fmt: fmt_time,
+                x_fmt: compact_count,
+                y_fmt: duration,
                 series: p99,
             });
         }
@@ -379,7 +349,7 @@ fn http_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>) 
             file: format!("http-{}-m{}-l{}ms.svg", slug(&connection), requests as u64, latency),
             title: format!(
                 "HTTP, connection = {connection}: {} requests, server latency {}, vs concurrency C",
-                fmt_count(requests),
+                compact_count(requests),
                 millis(latency)
             ),
             body: Body::Lines(panels),
@@ -432,7 +402,7 @@ fn queue_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>)
         charts.push(Chart {
             file: "queue-throughput.svg".into(),
             title: "queue: messages/s per case (shape / producers / consumers / capacity / messages)".into(),
-            body: Body::Categories { x_desc: "messages/s (log)".into(), x_fmt: fmt_rate, labels, series },
+            body: Body::Categories { x_desc: "messages/s (log)".into(), x_fmt: compact_rate, labels, series },
             notes: vec![
                 "Each point: messages ÷ median wall time of one verified case; farther right is better.".into(),
                 "× at the left edge: failed or timed out. A missing point: skipped, predicted over the time budget.".into(),
@@ -459,8 +429,8 @@ fn queue_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>)
             body: Body::Lines(vec![Panel {
                 x_desc: "C (consumers)".into(),
                 y_desc: "messages/s".into(),
-                x_fmt: fmt_count,
-                y_fmt: fmt_rate,
+                x_fmt: compact_count,
+                y_fmt: compact_rate,
                 series,
             }]),
             notes: vec![LOG_NOTE.into(), MISSING_NOTE.into()],
@@ -468,237 +438,9 @@ fn queue_charts(results: &Results, strategies: &[&str], charts: &mut Vec<Chart>)
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Drawing
-
-fn strategy_color(name: &str, index: usize) -> RGBColor {
-    const OTHERS: [RGBColor; 4] =
-        [RGBColor(140, 86, 75), RGBColor(227, 119, 194), RGBColor(188, 189, 34), RGBColor(23, 190, 207)];
-    match name {
-        "sequential" => RGBColor(110, 110, 110),
-        "threads" => RGBColor(31, 119, 180),
-        "rayon" => RGBColor(255, 127, 14),
-        "tokio" => RGBColor(214, 39, 40),
-        "async-std" => RGBColor(148, 103, 189),
-        "smol" => RGBColor(44, 160, 44),
-        _ => OTHERS[index % OTHERS.len()],
-    }
-}
-
-fn draw_error<E: std::fmt::Debug>(e: E) -> String {
-    format!("could not draw a chart: {e:?}")
-}
-
-/// Key points of a log axis: the powers of ten inside the range, with 2× and 5× steps when
-/// the range spans less than two decades.
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut ticks = Vec::new();
-    // powi multiplies, so whole decades stay exact and their labels read 1M, not 1000000.00001.
-    let mut decade = 10f64.powi(lo.log10().floor() as i32);
-    let narrow = hi / lo < 100.0;
-    while decade <= hi {
-        for m in if narrow { &[1.0, 2.0, 5.0][..] } else { &[1.0][..] } {
-            let t = decade * m;
-            if t >= lo && t <= hi {
-                ticks.push(t);
-            }
-        }
-        decade *= 10.0;
-    }
-    ticks
-}
-
-/// A log range around the data with some air, never empty.
-fn padded(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if !lo.is_finite() || hi <= 0.0 {
-        return None;
-    }
-    let (lo, hi) = if hi / lo < 1.5 { (lo / 1.5, hi * 1.5) } else { (lo, hi) };
-    Some((lo / 1.4, hi * 1.6))
-}
-
-fn render(chart: &Chart, machine: &str) -> Result<String, String> {
-    let height = match &chart.body {
-        Body::Categories { labels, .. } => HEIGHT.max(150 + 34 * labels.len() as u32),
-        Body::Lines(_) => HEIGHT,
-    };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_error)?;
-        let root = root.titled(&chart.title, (FONT, 20)).map_err(draw_error)?;
-        let root =
-            root.titled(machine, (FONT, 14).into_font().color(&RGBColor(80, 80, 80))).map_err(draw_error)?;
-        let (w, h) = root.dim_in_pixel();
-        let (main, footer) = root.split_vertically(h.saturating_sub(FOOTER_HEIGHT));
-        let (plots, legend) = main.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
-        let mut shown: Vec<String> = Vec::new();
-        let mut any_failed = false;
-        match &chart.body {
-            Body::Lines(panels) => {
-                let areas = plots.split_evenly((1, panels.len().max(1)));
-                for (area, panel) in areas.iter().zip(panels) {
-                    draw_panel(area, panel)?;
-                    for s in &panel.series {
-                        if !shown.contains(&s.strategy) {
-                            shown.push(s.strategy.clone());
-                        }
-                        any_failed |= !s.failed.is_empty();
-                    }
-                }
-            }
-            Body::Categories { x_desc, x_fmt, labels, series } => {
-                draw_categories(&plots, x_desc, *x_fmt, labels, series)?;
-                for s in series {
-                    shown.push(s.strategy.clone());
-                    any_failed |= !s.failed.is_empty();
-                }
-            }
-        }
-        draw_legend(&legend, &shown, any_failed)?;
-        for (i, note) in chart.notes.iter().enumerate() {
-            footer
-                .draw(&Text::new(
-                    note.as_str(),
-                    (12, 4 + 18 * i as i32),
-                    (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
-                ))
-                .map_err(draw_error)?;
-        }
-        root.present().map_err(draw_error)?;
-    }
-    Ok(svg)
-}
-
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Result<(), String> {
-    let xs = panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.0).chain(s.failed.iter().copied()));
-    let ys = panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
-    let (Some((x0, x1)), Some((y0, y1))) = (padded(xs), padded(ys)) else {
-        area.draw(&Text::new("no verified points", (60, 60), (FONT, 16))).map_err(draw_error)?;
-        return Ok(());
-    };
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .x_label_area_size(46)
-        .y_label_area_size(78)
-        .build_cartesian_2d(
-            (x0..x1).log_scale().with_key_points(log_ticks(x0, x1)),
-            (y0..y1).log_scale().with_key_points(log_ticks(y0, y1)),
-        )
-        .map_err(draw_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(panel.x_desc.as_str())
-        .y_desc(panel.y_desc.as_str())
-        .x_label_formatter(&|v| (panel.x_fmt)(*v))
-        .y_label_formatter(&|v| (panel.y_fmt)(*v))
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
-        .bold_line_style(RGBColor(220, 220, 220))
-        .draw()
-        .map_err(draw_error)?;
-    // Failures sit just under the top edge, above every measured point.
-    let top = y1 / 1.25;
-    for (i, s) in panel.series.iter().enumerate() {
-        let color = strategy_color(&s.strategy, i);
-        chart
-            .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))
-            .map_err(draw_error)?;
-        chart.draw_series(s.points.iter().map(|&p| Circle::new(p, 4, color.filled()))).map_err(draw_error)?;
-        chart
-            .draw_series(s.failed.iter().map(|&x| Cross::new((x, top), 7, color.stroke_width(3))))
-            .map_err(draw_error)?;
-    }
-    Ok(())
-}
-
-fn draw_categories<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    x_desc: &str,
-    x_fmt: fn(f64) -> String,
-    labels: &[String],
-    series: &[CategorySeries],
-) -> Result<(), String> {
-    let n = labels.len();
-    let Some((x0, x1)) = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))) else {
-        return Ok(());
-    };
-    // The first case at the top: category i sits at y = n − 1 − i.
-    let row_y = |i: usize| (n - 1 - i) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .x_label_area_size(46)
-        .y_label_area_size(250)
-        .build_cartesian_2d((x0..x1).log_scale().with_key_points(log_ticks(x0, x1)), -0.6..n as f64 - 0.4)
-        .map_err(draw_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .x_label_formatter(&|v| x_fmt(*v))
-        .y_labels(n)
-        .y_label_formatter(&|v| {
-            let i = v.round();
-            let on_a_row = (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n;
-            if on_a_row { labels[n - 1 - i as usize].clone() } else { String::new() }
-        })
-        .light_line_style(TRANSPARENT)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
-        .bold_line_style(RGBColor(220, 220, 220))
-        .draw()
-        .map_err(draw_error)?;
-    let count = series.len().max(1) as f64;
-    for (k, s) in series.iter().enumerate() {
-        let color = strategy_color(&s.strategy, k);
-        // Strategies side by side within a category's band.
-        let offset = (k as f64 - (count - 1.0) / 2.0) * (0.7 / count);
-        chart
-            .draw_series(
-                s.points.iter().map(|&(i, v)| Circle::new((v, row_y(i) + offset), 5, color.filled())),
-            )
-            .map_err(draw_error)?;
-        chart
-            .draw_series(
-                s.failed
-                    .iter()
-                    .map(|&i| Cross::new((x0 * 1.15, row_y(i) + offset), 6, color.stroke_width(3))),
-            )
-            .map_err(draw_error)?;
-    }
-    Ok(())
-}
-
-fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    strategies: &[String],
-    any_failed: bool,
-) -> Result<(), String> {
-    let mut y = 40;
-    for (i, name) in strategies.iter().enumerate() {
-        let color = strategy_color(name, i);
-        area.draw(&PathElement::new(vec![(8, y), (40, y)], color.stroke_width(2))).map_err(draw_error)?;
-        area.draw(&Circle::new((24, y), 4, color.filled())).map_err(draw_error)?;
-        area.draw(&Text::new(name.as_str(), (50, y - 8), (FONT, 15))).map_err(draw_error)?;
-        y += 26;
-    }
-    if any_failed {
-        y += 6;
-        area.draw(&Cross::new((24, y), 6, BLACK.stroke_width(2))).map_err(draw_error)?;
-        area.draw(&Text::new("failed / timeout", (50, y - 8), (FONT, 14))).map_err(draw_error)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn log_ticks_cover_decades() {
-        assert_eq!(log_ticks(1.0, 1e4), vec![1.0, 10.0, 100.0, 1000.0, 10000.0]);
-        assert_eq!(log_ticks(15.0, 300.0), vec![20.0, 50.0, 100.0, 200.0]);
-    }
 
     #[test]
     fn slugs_are_file_names() {

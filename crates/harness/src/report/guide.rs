@@ -1,464 +1,12 @@
-//! The published report, rendered from a results file alone: the machine, a decision guide
-//! written from the measured numbers, a ranking per workload that respects noise, the start-up
-//! table and a table per case. Also the README splice between the shootout markers.
+//! The decision guide: one line per question a reader brings (many waits, CPU-bound fan-out,
+//! HTTP against a slow server, a producer/consumer queue), written from the measured numbers,
+//! then the facts a chooser needs about the strategies present.
 
-use std::collections::BTreeMap;
+use shootout_core::results::{CaseResult, Results, Status};
 
-use shootout_core::duration::human;
-use shootout_core::results::{CaseResult, Results, Stats, Status};
-
-use crate::table::{self, Table};
-
-pub const BEGIN_MARKER: &str = "<!-- shootout:begin -->";
-pub const END_MARKER: &str = "<!-- shootout:end -->";
-
-/// A verified time: every ratio, ranking and chart is computed from these alone.
-pub fn measured(row: &CaseResult) -> Option<Stats> {
-    if row.status == Status::Ok && row.verified { row.wall_ns } else { None }
-}
-
-/// Two min–max ranges that overlap: this run cannot tell them apart.
-pub fn overlaps(a: Stats, b: Stats) -> bool {
-    a.min <= b.max && b.min <= a.max
-}
-
-/// The variant of a case name, `<workload>/<variant>/<params>`: `timer` in `sleep/timer/n=1`.
-pub fn variant(case: &str) -> &str {
-    case.split('/').nth(1).unwrap_or("")
-}
-
-/// The size a case scales with: tasks, units, requests or messages.
-pub fn size_of(row: &CaseResult) -> Option<u64> {
-    ["tasks", "units", "requests", "messages"]
-        .iter()
-        .find_map(|k| row.params.get(*k).and_then(|v| v.as_u64()))
-}
-
-pub fn param_f64(row: &CaseResult, key: &str) -> Option<f64> {
-    row.params.get(key).and_then(|v| v.as_f64())
-}
-
-pub fn param_text(row: &CaseResult, key: &str) -> Option<String> {
-    match row.params.get(key)? {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Null => None,
-        other => Some(other.to_string()),
-    }
-}
-
-/// A ratio with the precision its size deserves: 1.04, 13.4, 152.
-pub fn ratio(x: f64) -> String {
-    if x >= 100.0 {
-        format!("{x:.0}")
-    } else if x >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-/// A rate: 950, 12.3k, 4.56M.
-pub fn rate(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if v >= 1e3 {
-        format!("{:.1}k", v / 1e3)
-    } else {
-        format!("{v:.0}")
-    }
-}
-
-/// A count with thousands separators: 100,000.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A millisecond parameter as a duration: 10 → "10 ms", 0.5 → "500 µs".
-pub fn millis(ms: f64) -> String {
-    if ms == 0.0 {
-        "0 ms".to_string()
-    } else if ms.fract() == 0.0 && (1.0..1000.0).contains(&ms) {
-        format!("{ms:.0} ms")
-    } else {
-        human(ms * 1e6)
-    }
-}
-
-pub fn geomean(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
-}
-
-/// "a", "a and b", "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() <= max {
-        line.to_string()
-    } else {
-        format!("{}…", line.chars().take(max).collect::<String>().trim_end())
-    }
-}
-
-/// One case: its rows and the best (lowest median) verified time.
-#[derive(Debug, Clone)]
-pub struct CaseView<'a> {
-    pub name: &'a str,
-    pub workload: &'a str,
-    pub rows: Vec<&'a CaseResult>,
-    pub best: Option<Stats>,
-}
-
-impl<'a> CaseView<'a> {
-    /// Median ÷ the best median of this case, for a verified row.
-    pub fn x_best(&self, row: &CaseResult) -> Option<f64> {
-        let (m, b) = (measured(row)?, self.best?);
-        Some(m.median as f64 / b.median.max(1) as f64)
-    }
-
-    /// A verified row whose min–max overlaps the best row's (the best row included).
-    pub fn within_noise(&self, row: &CaseResult) -> bool {
-        matches!((measured(row), self.best), (Some(m), Some(b)) if overlaps(m, b))
-    }
-
-    pub fn row(&self, strategy: &str) -> Option<&'a CaseResult> {
-        self.rows.iter().copied().find(|r| r.strategy == strategy)
-    }
-
-    pub fn variant(&self) -> &'a str {
-        variant(self.name)
-    }
-
-    fn size(&self) -> Option<u64> {
-        self.rows.first().and_then(|r| size_of(r))
-    }
-}
-
-/// Every case of a results file in first-seen order.
-pub fn case_views(results: &Results) -> Vec<CaseView<'_>> {
-    let mut views: Vec<CaseView<'_>> = Vec::new();
-    for row in &results.cases {
-        match views.iter_mut().find(|v| v.name == row.case) {
-            Some(v) => v.rows.push(row),
-            None => {
-                views.push(CaseView { name: &row.case, workload: &row.workload, rows: vec![row], best: None })
-            }
-        }
-    }
-    for v in &mut views {
-        v.best = v.rows.iter().filter_map(|r| measured(r)).min_by_key(|s| s.median);
-    }
-    views
-}
-
-/// Strategy names in first-seen order (the registry's order when the runner wrote the file).
-pub fn strategies(results: &Results) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for name in results
-        .cases
-        .iter()
-        .map(|r| r.strategy.as_str())
-        .chain(results.baselines.iter().map(|b| b.strategy.as_str()))
-    {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
-}
-
-fn workloads(results: &Results) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for r in &results.cases {
-        if !names.contains(&r.workload.as_str()) {
-            names.push(&r.workload);
-        }
-    }
-    names
-}
-
-/// One strategy's place in a workload family.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Standing {
-    pub strategy: String,
-    /// 1-based; `None` when the strategy completed none of the family's cases.
-    pub rank: Option<usize>,
-    /// Shares its rank with another strategy (equal scores as printed).
-    pub tied: bool,
-    /// Geometric mean of × best, counting a case where the strategy is within noise of the
-    /// best as 1.0: what the ranking sorts by.
-    pub score: Option<f64>,
-    /// Plain geometric mean of × best over the cases the strategy completed.
-    pub geomean: Option<f64>,
-    pub completed: usize,
-    pub within_noise: usize,
-    pub cases: usize,
-    /// Cases not completed, by status.
-    pub not_ok: BTreeMap<&'static str, usize>,
-}
-
-/// Whether a case counts in its workload's ranking: a single-sleep baseline measures the timer,
-/// not concurrency (fairness rule 7 publishes it beside the sleep tables).
-pub fn ranked(view: &CaseView<'_>) -> bool {
-    !(view.workload == "sleep" && view.variant() == "baseline")
-}
-
-/// The ranking of one family of cases, best first (rebar's `rank`: the geometric mean of
-/// × best over the cases each strategy completed), with noise respected: on a case where a
-/// strategy's min–max overlaps the best strategy's, it counts as the best. Strategies that
-/// completed every case rank before those that did not; strategies whose scores print the
-/// same (in the same tier) share a rank.
-pub fn ranking(views: &[&CaseView<'_>], strategies: &[&str]) -> Vec<Standing> {
-    let mut standings: Vec<Standing> = Vec::new();
-    for &name in strategies {
-        let mut raw = Vec::new();
-        let mut adjusted = Vec::new();
-        let mut within = 0;
-        let mut cases = 0;
-        let mut not_ok: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for v in views {
-            let Some(row) = v.row(name) else { continue };
-            cases += 1;
-            match v.x_best(row) {
-                Some(x) => {
-                    raw.push(x);
-                    if v.within_noise(row) {
-                        within += 1;
-                        adjusted.push(1.0);
-                    } else {
-                        adjusted.push(x);
-                    }
-                }
-                None => {
-                    *not_ok
-                        .entry(if row.status == Status::Ok { "unverified" } else { row.status.name() })
-                        .or_default() += 1
-                }
-            }
-        }
-        if cases == 0 {
-            continue;
-        }
-        standings.push(Standing {
-            strategy: name.to_string(),
-            rank: None,
-            tied: false,
-            score: geomean(&adjusted),
-            geomean: geomean(&raw),
-            completed: raw.len(),
-            within_noise: within,
-            cases,
-            not_ok,
-        });
-    }
-    // A strategy that could not complete every case ranks after every one that did: a score
-    // over only the easy cases would flatter it. Within a tier: by score, then by plain
-    // geomean; the sort is stable, so equal strategies keep the file's order.
-    let tier = |s: &Standing| match s.score {
-        Some(_) if s.completed == s.cases => 0,
-        Some(_) => 1,
-        None => 2,
-    };
-    standings.sort_by(|a, b| {
-        tier(a).cmp(&tier(b)).then_with(|| match (a.score, b.score) {
-            (Some(x), Some(y)) => {
-                x.total_cmp(&y).then(a.geomean.unwrap_or(0.0).total_cmp(&b.geomean.unwrap_or(0.0)))
-            }
-            _ => std::cmp::Ordering::Equal,
-        })
-    });
-    let printed: Vec<Option<(u8, String)>> =
-        standings.iter().map(|s| s.score.map(|x| (tier(s), ratio(x)))).collect();
-    for i in 0..standings.len() {
-        if printed[i].is_none() {
-            continue;
-        }
-        let first_equal = (0..i).find(|&j| printed[j] == printed[i]).unwrap_or(i);
-        standings[i].rank = Some(first_equal + 1);
-        let tied = printed.iter().enumerate().any(|(j, p)| j != i && *p == printed[i]);
-        standings[i].tied = tied;
-    }
-    standings
-}
-
-fn ranking_table(title: String, standings: &[Standing]) -> Table {
-    let mut table = Table {
-        title,
-        headers: [
-            "rank",
-            "strategy",
-            "score",
-            "geomean × best",
-            "within noise",
-            "completed",
-            "not completed",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect(),
-        rows: Vec::new(),
-        right: vec![true, false, true, true, true, true, false],
-    };
-    for s in standings {
-        let not_ok: Vec<String> = s.not_ok.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        table.rows.push(vec![
-            match s.rank {
-                Some(r) if s.tied => format!("{r}="),
-                Some(r) => r.to_string(),
-                None => "–".to_string(),
-            },
-            s.strategy.clone(),
-            s.score.map_or_else(|| "–".to_string(), ratio),
-            s.geomean.map_or_else(|| "–".to_string(), ratio),
-            if s.completed == 0 {
-                "–".to_string()
-            } else {
-                format!("{} of {}", s.within_noise, s.completed)
-            },
-            format!("{} of {}", s.completed, s.cases),
-            if not_ok.is_empty() { "–".to_string() } else { not_ok.join(", ") },
-        ]);
-    }
-    table
-}
-
-/// The per-case table of the terminal output, with `≈` beside the × best of every strategy
-/// within noise of the best (min–max ranges overlap).
-pub fn case_table(view: &CaseView<'_>) -> Table {
-    let rows: Vec<CaseResult> = view.rows.iter().map(|r| (*r).clone()).collect();
-    let mut t = table::case_table(view.name, &rows);
-    if let Some(col) = t.headers.iter().position(|h| h == "× best") {
-        for (cells, row) in t.rows.iter_mut().zip(&view.rows) {
-            let is_best = measured(row).zip(view.best).is_some_and(|(m, b)| m.median == b.median);
-            if view.within_noise(row) && !is_best {
-                cells[col].push_str(" ≈");
-            }
-        }
-    }
-    t
-}
-
-/// The machine line: what a reader needs to know where the numbers come from.
-pub fn machine_line(results: &Results) -> String {
-    let e = &results.env;
-    let mut parts = vec![format!("**{}**, {} cores", e.cpu, e.cores)];
-    if e.memory_bytes > 0 {
-        parts.push(format!("{:.1} GiB", e.memory_bytes as f64 / (1u64 << 30) as f64));
-    }
-    for (label, value) in [("", &e.os), ("Linux ", &e.kernel)] {
-        if !value.is_empty() && value != "unknown" {
-            parts.push(format!("{label}{value}"));
-        }
-    }
-    parts.push(format!("W = {}", e.workers));
-    parts.push(e.rustc.clone());
-    parts.push(format!("git {}", e.git));
-    parts.push(format!("preset {}", if e.preset.is_empty() { "custom" } else { &e.preset }));
-    parts.push(e.date.clone());
-    parts.join(" · ")
-}
-
-/// The report without charts.
-pub fn render(results: &Results) -> String {
-    render_with_charts(results, &[])
-}
-
-/// The report, with charts linked as `(alt text, link)` after the ranking.
-pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> String {
-    let e = &results.env;
-    let views = case_views(results);
-    let names = strategies(results);
-    let mut out = format!("### shootout results — {} ({} cores), {}\n\n", e.cpu, e.cores, e.date);
-    out.push_str(&machine_line(results));
-    out.push_str("\n\n");
-    if !e.command.is_empty() {
-        out.push_str(&format!("Measured with `{}`", e.command));
-        let versions: Vec<String> =
-            ["tokio", "async-std", "smol", "rayon", "crossbeam-channel", "async-channel", "hyper", "ureq"]
-                .iter()
-                .filter_map(|k| e.versions.get(*k).map(|v| format!("{k} {v}")))
-                .collect();
-        if !versions.is_empty() {
-            out.push_str(&format!(" ({})", versions.join(", ")));
-        }
-        out.push_str(".\n\n");
-    }
-
-    out.push_str("### Decision guide\n\n");
-    let guide = decision_guide(results, &views, &names);
-    if guide.is_empty() {
-        out.push_str("No case in this file completed, so there is nothing to decide from.\n");
-    }
-    for line in guide {
-        out.push_str(&format!("- {line}\n"));
-    }
-    out.push('\n');
-
-    out.push_str("### Ranking per workload\n\n");
-    out.push_str(
-        "Score: the geometric mean over a workload's cases of median ÷ the best median of the same case \
-         (rebar's `rank`), where a case on which the strategy's min–max overlaps the best strategy's counts \
-         as 1.00 (within noise). Equal scores share a rank (`=`). A strategy is scored only on the cases it \
-         completed, and one that did not complete every case ranks after all that did. Single-sleep \
-         baselines (timer precision) are reported beside the sleep tables, not ranked.\n\n",
-    );
-    for workload in workloads(results) {
-        let family: Vec<&CaseView<'_>> =
-            views.iter().filter(|v| v.workload == workload && ranked(v)).collect();
-        if family.is_empty() {
-            continue;
-        }
-        let standings = ranking(&family, &names);
-        let title = format!("{workload} ({} case{})", family.len(), if family.len() == 1 { "" } else { "s" });
-        out.push_str(&ranking_table(title, &standings).to_markdown());
-        out.push('\n');
-    }
-
-    if !charts.is_empty() {
-        out.push_str("### Charts\n\n");
-        for (alt, link) in charts {
-            out.push_str(&format!("![{alt}]({link})\n\n"));
-        }
-    }
-
-    if !results.baselines.is_empty() {
-        out.push_str(&table::baseline_table(&results.baselines).to_markdown());
-        out.push('\n');
-    }
-    out.push_str(
-        "Per case: median with min–max over the timed repetitions; × best = median ÷ the best median of \
-         the case; `≈` = min–max overlaps the best strategy's (within noise); × ideal = median ÷ the \
-         physical floor of the case; CPU = user + system time of one run.\n",
-    );
-    for workload in workloads(results) {
-        out.push_str(&format!("\n### {workload}\n"));
-        for v in views.iter().filter(|v| v.workload == workload) {
-            out.push('\n');
-            out.push_str(&case_table(v).to_markdown());
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// The decision guide
+use super::cases::{CaseView, measured, param_f64, param_text, size_of, workloads};
+use super::format::{bytes, count, duration, join_and, millis, plural, rate, ratio, shorten, signed};
+use super::ranking::{FLOOR, floor_summary, geomean};
 
 /// What one strategy did across the cases of one guide line.
 struct Tally<'a> {
@@ -496,7 +44,7 @@ fn tallies<'a>(views: &[&CaseView<'a>], strategies: &[&'a str]) -> Vec<Tally<'a>
                 not_ok: Vec::new(),
             };
             for v in views {
-                let Some(row) = v.row(name) else { continue };
+                let Some(row) = v.competing(name) else { continue };
                 match v.x_best(row) {
                     Some(x) => {
                         t.ratios.push(x);
@@ -556,7 +104,7 @@ fn measures(t: &Tally<'_>, single_case: bool) -> String {
             bits.push(format!("{} {}", rate(tp.value), tp.unit));
         }
         if let Some(l) = row.latency_ns {
-            bits.push(format!("p99 {}", human(l.p99 as f64)));
+            bits.push(format!("p99 {}", duration(l.p99 as f64)));
         }
         if !bits.is_empty() {
             out.push_str(&format!(" ({})", bits.join(", ")));
@@ -593,8 +141,10 @@ fn capped(t: &Tally<'_>, style: LineStyle) -> String {
     out
 }
 
-/// One guide line: who leads (ties within noise named together), then everyone else by their
-/// geometric mean of × best, then who did not complete and why.
+/// One guide line: who leads (ties within noise named together), then everyone else — first
+/// those that completed every case of the line, then those that did not, each by their
+/// geometric mean of × best — with why a strategy did not complete, and the single-thread floor
+/// last where the cases are hand-offs.
 fn guide_line(
     label: &str,
     scope: &str,
@@ -607,7 +157,11 @@ fn guide_line(
         return None;
     }
     let single = views.len() == 1;
-    tallies.sort_by(|a, b| a.geomean().total_cmp(&b.geomean()));
+    // A strategy that completed only some cases is never placed ahead of one that completed
+    // all: its geomean covers only the cases it could run.
+    tallies.sort_by(|a, b| {
+        (!a.not_ok.is_empty()).cmp(&!b.not_ok.is_empty()).then(a.geomean().total_cmp(&b.geomean()))
+    });
     let mut leaders: Vec<&Tally<'_>> = tallies.iter().filter(|t| t.noise_everywhere()).collect();
     let noise_leaders = !leaders.is_empty();
     if !noise_leaders {
@@ -662,6 +216,10 @@ fn guide_line(
         s.push_str(&capped(t, style));
         parts.push(s);
     }
+    if let Some((measured, cases, g)) = floor_summary(views) {
+        let on = if measured == cases { String::new() } else { format!(" on {measured} of {cases} cases") };
+        parts.push(format!("{FLOOR}, the single-thread floor (no hand-off; not ranked), {} ×{on}", ratio(g)));
+    }
     Some(format!("**{label}** ({scope}): {}.", parts.join("; ")))
 }
 
@@ -676,7 +234,7 @@ fn size_range(key: &str, views: &[&CaseView<'_>]) -> String {
 }
 
 fn cases_scope(views: &[&CaseView<'_>]) -> String {
-    format!("{} case{}", views.len(), if views.len() == 1 { "" } else { "s" })
+    plural(views.len(), "case")
 }
 
 fn first_param(views: &[&CaseView<'_>], key: &str) -> Option<f64> {
@@ -743,7 +301,7 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
             }
             continue;
         };
-        let mut text = format!("{name} {}", table::bytes(mem.max(0.0)));
+        let mut text = format!("{name} {}", bytes(mem.max(0.0)));
         let mut notes = Vec::new();
         if n < largest {
             notes.push(format!("at N = {}", count(n)));
@@ -797,10 +355,6 @@ fn oversleep_line(view: &CaseView<'_>) -> Option<String> {
     Some(format!("**Timer precision** (oversleep of one {d} sleep): {}.", list.join(", ")))
 }
 
-fn signed(ns: f64) -> String {
-    format!("{}{}", if ns < 0.0 { "−" } else { "+" }, human(ns.abs()))
-}
-
 /// Measured minus requested, for a verified single sleep.
 fn oversleep(row: &CaseResult) -> Option<f64> {
     let m = measured(row)?;
@@ -837,30 +391,31 @@ fn fanout_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, ou
 }
 
 fn http_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, out: &mut Vec<String>) {
+    // One line per (server latency L, concurrency C, connection mode): a latency-bound case and
+    // an overhead-bound one (L = 0) answer different questions and never share a geomean.
     let key = |v: &CaseView<'_>| {
         let row = v.rows.first();
         (
+            row.and_then(|r| param_f64(r, "latency_ms")).map_or(0, |l| (l * 1000.0).round() as u64),
             row.and_then(|r| param_f64(r, "concurrency")).unwrap_or(0.0) as u64,
             row.and_then(|r| param_text(r, "connection")).unwrap_or_default(),
         )
     };
     let mut groups = group_by(views, key);
     groups.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((c, connection), members) in groups {
+    for ((l, c, connection), members) in groups {
+        let at = format!("HTTP at L = {}, C = {}", millis(l as f64 / 1000.0), count(c));
         let label = match connection.as_str() {
-            "" => format!("HTTP at C = {}", count(c)),
-            "reuse" => format!("HTTP at C = {}, connections reused", count(c)),
-            "fresh" => format!("HTTP at C = {}, a new connection per request", count(c)),
-            other => format!("HTTP at C = {}, {other} connections", count(c)),
+            "" => at,
+            "reuse" => format!("{at}, connections reused"),
+            "fresh" => format!("{at}, a new connection per request"),
+            other => format!("{at}, {other} connections"),
         };
-        let mut scope = format!(
+        let scope = format!(
             "{}, {} requests",
             cases_scope(&members),
             size_range("M", &members).trim_start_matches("M = ")
         );
-        if let Some(l) = first_param(&members, "latency_ms") {
-            scope.push_str(&format!(", server latency {}", millis(l)));
-        }
         out.extend(guide_line(
             &label,
             &scope,
@@ -1010,66 +565,4 @@ fn head_to_head(views: &[CaseView<'_>], a: &str, b: &str) -> Option<(usize, f64)
         })
         .collect();
     Some((ratios.len(), geomean(&ratios)?))
-}
-
-// ---------------------------------------------------------------------------------------------
-// README splice
-
-/// Replaces the text between the shootout markers with `block`, keeping the markers, and
-/// records the command that produced it. Refuses a file whose markers are missing, repeated or
-/// out of order, so a README is never half-rewritten.
-pub fn splice(readme: &str, block: &str, command: &str) -> Result<String, String> {
-    let find = |marker: &str| -> Result<usize, String> {
-        let found: Vec<usize> = readme.match_indices(marker).map(|(i, _)| i).collect();
-        match found.as_slice() {
-            [] => Err(format!(
-                "marker {marker} not found; add {BEGIN_MARKER} and {END_MARKER} where the results go"
-            )),
-            [one] => Ok(*one),
-            many => Err(format!(
-                "marker {marker} appears {} times; keep exactly one {BEGIN_MARKER} … {END_MARKER} pair",
-                many.len()
-            )),
-        }
-    };
-    let begin = find(BEGIN_MARKER)?;
-    let end = find(END_MARKER)?;
-    if end < begin {
-        return Err(format!("marker {END_MARKER} comes before {BEGIN_MARKER}; put the begin marker first"));
-    }
-    let head = &readme[..begin + BEGIN_MARKER.len()];
-    let tail = &readme[end..];
-    let mut body = block.trim_end_matches('\n').to_string();
-    body.push('\n');
-    // The command goes in a visible line: an HTML comment may not contain the "--" of its flags.
-    Ok(format!(
-        "{head}\n<!-- generated: edits between the shootout markers are overwritten; re-run the command below -->\n\n{body}\n_Generated by `{command}`._\n{tail}"
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_and_ratios() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_000_000), "1,000,000");
-        assert_eq!(ratio(1.004), "1.00");
-        assert_eq!(ratio(52.2), "52.2");
-        assert_eq!(millis(10.0), "10 ms");
-        assert_eq!(millis(1.0), "1 ms");
-    }
-
-    #[test]
-    fn splice_is_idempotent() {
-        let readme = format!("top\n{BEGIN_MARKER}\nold\n{END_MARKER}\nbottom\n");
-        let once = splice(&readme, "new table\n", "shootout report r.json").unwrap();
-        let twice = splice(&once, "new table\n", "shootout report r.json").unwrap();
-        assert_eq!(once, twice);
-        assert!(once.starts_with("top\n") && once.ends_with(&format!("{END_MARKER}\nbottom\n")));
-        assert!(!once.contains("old"));
-    }
 }

@@ -1,0 +1,21 @@
+//! The report pipeline, from a results file alone: number formatting, the cases of a file,
+//! the tie rule, ranking, the decision guide, markdown rendering and the README splice — one
+//! module each.
+
+pub mod cases;
+pub mod format;
+pub mod guide;
+pub mod ranking;
+pub mod render;
+pub mod splice;
+pub mod tie;
+
+pub use cases::{
+    CaseView, case_names, case_views, measured, param_f64, param_text, rows_of, size_of, strategies, variant,
+    workloads,
+};
+pub use format::{bytes, count, duration, millis, rate, ratio};
+pub use guide::decision_guide;
+pub use ranking::{Standing, geomean, ranked, ranking};
+pub use render::{machine_line, render, render_with_charts};
+pub use splice::{BEGIN_MARKER, END_MARKER, splice};

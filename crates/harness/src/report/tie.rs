@@ -1,0 +1,130 @@
+//! The tie rule: whether a run can tell two strategies' times apart. A bootstrap confidence
+//! interval of the ratio of their medians, and a minimum effect: two times differ only when
+//! the whole interval lies beyond the minimum effect (METHODOLOGY.md, "Ties").
+
+use shootout_core::results::CaseResult;
+
+/// The smallest difference worth a verdict: 3 %.
+pub const MIN_EFFECT: f64 = 0.03;
+/// Resamples per interval: enough that the 2.5 % and 97.5 % quantiles are stable to the
+/// printed precision.
+const RESAMPLES: usize = 2_000;
+/// A fixed seed: the same files always give the same verdicts.
+const SEED: u64 = 0x5EED_0F5A_3D00_0001;
+
+/// `b`'s median ÷ `a`'s, with its 95 % bootstrap interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub ratio: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// What a run says about `b` against `a`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// `b` is faster by more than the minimum effect, beyond the interval.
+    Faster,
+    /// `b` is slower by more than the minimum effect, beyond the interval.
+    Slower,
+    /// The interval reaches into ±the minimum effect: can't tell apart.
+    Tie,
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
+}
+
+fn median_of(samples: &[f64]) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    median(&s)
+}
+
+/// The ratio of medians `b ÷ a` with a 95 % percentile-bootstrap interval: each resample draws
+/// as many samples as each side has, with replacement, from that side. `None` when a side has
+/// no sample. One sample per side gives an interval of the point itself (no noise estimate).
+pub fn ratio_interval(a: &[f64], b: &[f64]) -> Option<Interval> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let ratio = median_of(b) / median_of(a).max(f64::MIN_POSITIVE);
+    let mut rng = fastrand::Rng::with_seed(SEED);
+    let mut draw = |from: &[f64], into: &mut Vec<f64>| {
+        into.clear();
+        into.extend((0..from.len()).map(|_| from[rng.usize(..from.len())]));
+        into.sort_by(f64::total_cmp);
+        median(into)
+    };
+    let (mut xa, mut xb) = (Vec::with_capacity(a.len()), Vec::with_capacity(b.len()));
+    let mut ratios: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            let ma = draw(a, &mut xa);
+            draw(b, &mut xb) / ma.max(f64::MIN_POSITIVE)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((q * RESAMPLES as f64) as usize).min(RESAMPLES - 1)];
+    Some(Interval { ratio, lo: at(0.025), hi: at(0.975) })
+}
+
+/// The verdict on an interval: different only when the whole interval lies beyond the minimum
+/// effect — below 1 ÷ (1 + e) or above 1 + e.
+pub fn verdict(interval: Interval, min_effect: f64) -> Verdict {
+    if interval.hi < 1.0 / (1.0 + min_effect) {
+        Verdict::Faster
+    } else if interval.lo > 1.0 + min_effect {
+        Verdict::Slower
+    } else {
+        Verdict::Tie
+    }
+}
+
+/// A row's timed samples in nanoseconds; a file without them falls back to its median.
+pub fn samples(row: &CaseResult) -> Vec<f64> {
+    if row.samples_ns.is_empty() {
+        row.wall_ns.map(|w| vec![w.median as f64]).unwrap_or_default()
+    } else {
+        row.samples_ns.iter().map(|&s| s as f64).collect()
+    }
+}
+
+/// `b` against `a` (two rows), with the given minimum effect; `None` without samples.
+pub fn compare_rows(a: &CaseResult, b: &CaseResult, min_effect: f64) -> Option<(Interval, Verdict)> {
+    let interval = ratio_interval(&samples(a), &samples(b))?;
+    Some((interval, verdict(interval, min_effect)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interval_is_deterministic_and_brackets_the_ratio() {
+        let a = [10.0, 10.2, 10.1, 9.9, 10.0];
+        let b = [12.0, 12.3, 11.8, 12.1, 12.2];
+        let i = ratio_interval(&a, &b).unwrap();
+        assert_eq!(Some(i), ratio_interval(&a, &b));
+        assert!(i.lo <= i.ratio && i.ratio <= i.hi, "{i:?}");
+        assert!((i.ratio - 12.1 / 10.0).abs() < 1e-9, "{i:?}");
+        assert_eq!(verdict(i, MIN_EFFECT), Verdict::Slower);
+        assert_eq!(verdict(ratio_interval(&b, &a).unwrap(), MIN_EFFECT), Verdict::Faster);
+    }
+
+    #[test]
+    fn small_or_noisy_differences_are_ties() {
+        // 2 % apart with no overlap at all: under the minimum effect.
+        let a = [10.0, 10.0, 10.05];
+        let b = [10.2, 10.2, 10.25];
+        assert_eq!(verdict(ratio_interval(&a, &b).unwrap(), MIN_EFFECT), Verdict::Tie);
+        // 20 % apart at the medians, but the samples scatter across both.
+        let noisy = [8.0, 12.0, 10.0, 14.0, 7.0];
+        assert_eq!(verdict(ratio_interval(&a, &noisy).unwrap(), MIN_EFFECT), Verdict::Tie);
+        // A larger minimum effect turns a clear 10 % into a tie.
+        let c = [11.0, 11.0, 11.05];
+        assert_eq!(verdict(ratio_interval(&a, &c).unwrap(), MIN_EFFECT), Verdict::Slower);
+        assert_eq!(verdict(ratio_interval(&a, &c).unwrap(), 0.15), Verdict::Tie);
+        assert_eq!(ratio_interval(&[], &c), None);
+    }
+}

@@ -1,0 +1,125 @@
+//! The tables as a terminal shows them: the columns shown by default, the width they fit (the
+//! terminal's, or 100 columns), and the legend printed under the first table. `--wide` shows
+//! every column at full width.
+
+use shootout_core::results::{Baseline, CaseResult};
+
+use crate::table::{Table, baseline_table, case_table};
+
+/// The width tables fit when the terminal's is unknown (output to a file or a pipe).
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// Columns shown only with `--wide`: detail a reader rarely needs to choose (report.md keeps
+/// them all).
+pub const DETAIL_COLUMNS: [&str; 4] = ["p50", "CPU", "peak RSS", "threads"];
+
+/// How wide, and which columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Every column, no width limit.
+    pub wide: bool,
+    /// The width to fit when not wide.
+    pub width: u16,
+}
+
+impl Layout {
+    /// For this process's stdout: its terminal's width when it is one, else 100 columns.
+    pub fn for_stdout(wide: bool) -> Layout {
+        Layout { wide, width: terminal_columns().unwrap_or(DEFAULT_WIDTH) }
+    }
+
+    /// The default columns, fitted to `width`.
+    pub fn fit(width: u16) -> Layout {
+        Layout { wide: false, width }
+    }
+
+    /// Every column at full width.
+    pub fn wide() -> Layout {
+        Layout { wide: true, width: DEFAULT_WIDTH }
+    }
+}
+
+/// The columns of stdout's terminal, when stdout is one.
+fn terminal_columns() -> Option<u16> {
+    // SAFETY: TIOCGWINSZ writes a `winsize` into the struct we own; on failure it writes nothing.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(size.ws_col)
+}
+
+/// A table as text in `layout`.
+pub fn text(table: &Table, layout: Layout) -> String {
+    if layout.wide { table.to_text() } else { table.without(&DETAIL_COLUMNS).to_text_width(layout.width) }
+}
+
+/// One case's table (rows all of that case) as text in `layout`. By default p99 is shown only
+/// for HTTP and mem/task only for sleep, where they answer the case's question.
+pub fn case_text(case: &str, rows: &[CaseResult], layout: Layout) -> String {
+    let table = case_table(case, rows);
+    if layout.wide {
+        return text(&table, layout);
+    }
+    let workload = case.split('/').next().unwrap_or("");
+    let mut hidden: Vec<&str> = Vec::new();
+    if workload != "http" {
+        hidden.push("p99");
+    }
+    if workload != "sleep" {
+        hidden.push("mem/task");
+    }
+    text(&table.without(&hidden), layout)
+}
+
+/// The start-up table as text in `layout`.
+pub fn baseline_text(baselines: &[Baseline], layout: Layout) -> String {
+    text(&baseline_table(baselines), layout)
+}
+
+/// The legend printed once, under the first case table: what the columns and marks mean.
+pub fn legend(layout: Layout) -> String {
+    let mut parts = vec![
+        "× best = median ÷ the best median of the case (≈: this run can't tell it from the best)",
+        "× ideal = median ÷ the case's physical floor",
+        "in flight = most units waiting at once",
+        "mem/task = (peak RSS − the runtime's own) ÷ N",
+        "(floor) = sequential, the single-thread floor of a hand-off case, not ranked",
+    ];
+    if !layout.wide {
+        parts.push("--wide shows p50, CPU, peak RSS and threads too");
+    }
+    wrap(&format!("Legend: {}.", parts.join("; ")), if layout.wide { u16::MAX } else { layout.width })
+}
+
+/// Greedy word wrap to `width` columns.
+fn wrap(text: &str, width: u16) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width as usize {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_wraps_to_the_width() {
+        let legend = legend(Layout::fit(60));
+        assert!(legend.lines().count() > 3, "{legend}");
+        assert!(legend.lines().all(|l| l.chars().count() <= 60), "{legend}");
+        assert!(legend.contains("--wide"));
+        assert!(!super::legend(Layout::wide()).contains("--wide"));
+    }
+}
