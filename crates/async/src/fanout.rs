@@ -2,13 +2,19 @@
 //! `gather` does. The runtime's semaphore for a limit, its sleep for the wait, its
 //! `timeout_at` for the deadline (the unit's future is dropped when it fires). Input order
 //! awaits the tasks in order; completion order drains an async-channel that each unit sends to
-//! as it finishes (`as_completed`). Fail-fast cancels every task not yet gathered and waits
-//! until they have stopped, so no unit outlives the call.
+//! as it finishes (`as_completed`).
+//!
+//! Fail-fast follows asyncio's `TaskGroup`: the failing unit itself raises the cancel gate
+//! (input order: every later unit; completion order: all), and a unit checks the gate before
+//! its work — the same rule the blocking strategies follow in `FanOutSpec::run_blocking`, so no
+//! strategy keeps starting units after the first error just because its gather had not yet
+//! reached it. The gather then cancels every task not yet gathered and waits until they have
+//! stopped, so no unit outlives the call.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use shootout_core::fanout::{Handed, Order, Recorder, UnitError, UnitResult};
+use shootout_core::fanout::{CancelGate, Handed, Order, Recorder, UnitError, UnitResult};
 use shootout_core::{FanOutOutcome, FanOutSpec, RunError};
 
 use crate::{Permits, Runtime, Task};
@@ -19,10 +25,11 @@ pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunEr
         spec: spec.clone(),
         recorder: Recorder::new(n),
         permits: spec.limit.map(R::Permits::new),
+        gate: spec.fail_fast().then(CancelGate::new),
     });
     let (tx, rx) = async_channel::unbounded::<Handed>();
     let completion = spec.order == Order::Completion;
-    let tasks: Vec<R::Task<UnitResult>> = (0..n)
+    let tasks: Vec<R::Task<Option<UnitResult>>> = (0..n)
         .map(|index| rt.spawn(unit(Arc::clone(&shared), index, completion.then(|| tx.clone()))))
         .collect();
     drop(tx);
@@ -42,7 +49,9 @@ pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunEr
             }
         } else {
             for (index, task) in tasks.by_ref().enumerate() {
-                let result = task.await?;
+                // Cancelled by the gate: only units after the first error are, so it was
+                // already handed over and the loop has stopped; never reached otherwise.
+                let Some(result) = task.await? else { break };
                 handed.push(Handed { index, result });
                 if fail_fast && result.is_err() {
                     stopped = true;
@@ -50,7 +59,7 @@ pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunEr
                 }
             }
         }
-        let rest: Vec<R::Task<UnitResult>> = tasks.collect();
+        let rest: Vec<R::Task<Option<UnitResult>>> = tasks.collect();
         if stopped {
             // Polled together, every task is asked at once.
             futures_util::future::join_all(rest.into_iter().map(Task::cancel)).await;
@@ -69,18 +78,23 @@ struct Shared<R: Runtime> {
     spec: FanOutSpec,
     recorder: Recorder,
     permits: Option<R::Permits>,
+    /// Fail-fast only: raised by the failing unit.
+    gate: Option<CancelGate>,
 }
 
 async fn unit<R: Runtime>(
     shared: Arc<Shared<R>>,
     index: usize,
     tx: Option<async_channel::Sender<Handed>>,
-) -> UnitResult {
-    let Shared { spec, recorder, permits } = &*shared;
+) -> Option<UnitResult> {
+    let Shared { spec, recorder, permits, gate } = &*shared;
     let _permit = match permits {
         Some(permits) => Some(permits.acquire().await),
         None => None,
     };
+    if gate.as_ref().is_some_and(|g| g.is_cancelled(index)) {
+        return None;
+    }
     let _in_flight = recorder.in_flight.enter();
     let start = Instant::now();
     let wait = spec.wait_of(index);
@@ -112,5 +126,11 @@ async fn unit<R: Runtime>(
             recorder.finish(index);
         }
     }
-    result
+    if let (Some(gate), Err(_)) = (gate, result) {
+        match spec.order {
+            Order::Input => gate.cancel_from(index + 1),
+            Order::Completion => gate.cancel_from(0),
+        }
+    }
+    Some(result)
 }

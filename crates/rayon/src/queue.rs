@@ -1,29 +1,25 @@
-//! Consumers are rayon's own idiom for a channel: `receiver.into_iter().par_bridge()` on the
-//! pool, so the pool's W threads take messages from the channel, whatever C is (rayon decides
-//! how many threads consume; each `fold` split is one consumer in the report).
+//! C consumers as jobs on the pool (`scope.spawn`), each taking messages from the channel until
+//! it closes: at most min(C, W) run at once, never more than C — the same C as every other
+//! strategy, with rayon's own limit of W threads (fairness rule 10; `par_bridge` would consume
+//! on all W threads whatever C is).
 //!
-//! Producers are P plain threads outside the pool. Inside the pool they could deadlock it:
-//! `par_bridge` calls the blocking `recv` while holding its iterator lock, and a pool thread
-//! blocked there (or on that lock) runs nothing else. Once the consumers hold all W threads on
-//! an empty queue, producers queued as pool jobs never run; and producers blocked on a full
+//! Producers are P plain threads outside the pool. Inside the pool they could deadlock it: a
+//! consumer job blocks its pool thread in `recv`, so once consumers hold all W threads on an
+//! empty queue, producers queued as pool jobs never run; and producers blocked on a full
 //! bounded queue hold threads the consumers need. Outside the pool a producer always has its
 //! own thread, so no P, C, B combination can stall (the no-deadlock test runs P + C > W with
 //! B = 1, and fails under a watchdog when the producers are moved into the pool).
 //!
 //! The calling thread is the joiner: inside `in_place_scope` it waits until every message is
-//! acknowledged, drops its sender (the channel disconnects once the producers are done, and
-//! the bridge ends), and the scope joins the consumers; then it joins the producers.
+//! acknowledged, drops its sender (the channel disconnects once the producers are done), and
+//! the scope joins the consumers; then it joins the producers.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::Sender;
-use rayon::prelude::*;
-use shootout_core::blocking::{join_threads, process_blocking};
-use shootout_core::queue::{
-    Board, Capacity, ConsumerReport, ConsumerTally, Message, ProducerReport, Tripwire,
-};
+use shootout_core::blocking::{consume_blocking, join_threads};
+use shootout_core::queue::{Board, Capacity, ConsumerReport, Message, ProducerReport};
 use shootout_core::{QueueOutcome, QueueSpec, RunError};
 
 pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
@@ -53,42 +49,22 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
         return Err(err);
     }
 
-    let closed = AtomicBool::new(false);
-    let bridge = std::sync::Mutex::new(Vec::new());
+    let reports = Mutex::new(Vec::with_capacity(spec.consumers));
     let cost = spec.cost;
     let scoped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         strategy.pool().in_place_scope(|scope| {
-            let (board, wake, closed, bridge) = (&board, &wake, &closed, &bridge);
-            // The receiver moves into the job: when the consumers end, so does every receiver.
-            scope.spawn(move |_| {
-                let alarm = Tripwire::new(|| {
-                    let _ = wake.send(());
+            for _ in 0..spec.consumers {
+                let (board, rx, wake, reports) = (&board, rx.clone(), wake.clone(), &reports);
+                scope.spawn(move |_| {
+                    let wake = || {
+                        let _ = wake.send(());
+                    };
+                    let report = consume_blocking(board, || rx.recv().ok(), cost, &wake).finish(true);
+                    reports.lock().unwrap_or_else(|e| e.into_inner()).push(report);
                 });
-                let messages = std::iter::from_fn(|| match rx.recv() {
-                    Ok(message) => Some(message),
-                    Err(_) => {
-                        closed.store(true, Ordering::Release);
-                        None
-                    }
-                });
-                let tallies: Vec<ConsumerTally> = messages
-                    .par_bridge()
-                    .fold(
-                        || board.consumer(),
-                        |mut tally, message| {
-                            process_blocking(&mut tally, message, cost, &|| {
-                                let _ = wake.send(());
-                            });
-                            tally
-                        },
-                    )
-                    .collect();
-                alarm.disarm();
-                // The bridge ends only when the iterator does, and that is only on disconnect.
-                let saw_close = closed.load(Ordering::Acquire);
-                let reports = tallies.into_iter().map(|t| t.finish(saw_close)).collect();
-                *bridge.lock().unwrap_or_else(|e| e.into_inner()) = reports;
-            });
+            }
+            // Only consumers hold receivers: if they all died, a producer's send fails.
+            drop(rx);
             // join() runs here, on the calling thread, never on a pool thread.
             let _ = woken.recv();
             drop(tx);
@@ -98,7 +74,7 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
     if let Err(payload) = scoped {
         return Err(RunError::panicked("a rayon queue consumer", payload));
     }
-    let consumers: Vec<ConsumerReport> = bridge.into_inner().unwrap_or_else(|e| e.into_inner());
+    let consumers: Vec<ConsumerReport> = reports.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(board.finish(producers?, consumers))
 }
 

@@ -28,6 +28,14 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
             outcome.consumers.len()
         ));
     }
+    // A strategy never does more than asked: C consumers means at most C ran (fairness rule 10).
+    if outcome.consumers.len() > spec.consumers {
+        return Err(format!(
+            "{} consumers ran, but the case asks for {} at most",
+            outcome.consumers.len(),
+            spec.consumers
+        ));
+    }
     if let Some(at) = outcome.consumers.iter().position(|c| !c.saw_close) {
         return Err(format!("consumer {at} stopped without seeing the channel close"));
     }
@@ -184,6 +192,15 @@ mod tests {
             c.id_hash = c.id_hash.wrapping_sub(id_hash(id));
         }
         assert!(s.verify(&forged).unwrap_err().contains("exactly once"));
+    }
+
+    /// What rayon's `par_bridge` consumer did before: every pool thread consumed whatever C was.
+    #[test]
+    fn verify_rejects_more_consumers_than_asked() {
+        let asked = spec(100, 1, 1);
+        let ran_on_every_thread = honest(&spec(100, 1, 2));
+        let err = asked.verify(&ran_on_every_thread).unwrap_err();
+        assert!(err.contains("2 consumers ran, but the case asks for 1"), "{err}");
     }
 
     #[test]
