@@ -9,7 +9,9 @@ use crate::case::{Case, Preset};
 /// ~200 ms sequential); the calibration records the real cost next to every result.
 const K_20US: u64 = 20_000;
 
-/// The fan-out cases of a preset. Sizes keep the quick preset's fan-out share near 20 s on two
+/// The fan-out cases of a preset. Every wait is 10 ms or more: tokio rounds a sleep up to the
+/// next millisecond, so at 1–2 ms its timer's granularity, not its scheduling, would decide the
+/// case (that granularity is published as the sleep baselines). Sizes keep the quick preset's fan-out share near 20 s on two
 /// cores (every case × 6 strategies × 4 runs); the full preset sweeps N and k.
 ///
 /// - `cpu`: CPU only; the parallel strategies should reach total CPU / W.
@@ -26,18 +28,18 @@ pub fn cases(preset: Preset) -> Vec<Case> {
         Preset::Quick => {
             specs.push(("cpu", FanOutSpec::new(10_000, K_20US, Duration::ZERO)));
             specs.push(("wait", FanOutSpec::new(100, 100, ms(10))));
-            specs.push(("mixed", FanOutSpec::new(100, 5 * K_20US, ms(2))));
-            specs.push(("limit", FanOutSpec::new(100, 100, ms(2)).with_limit(10)));
+            specs.push(("mixed", FanOutSpec::new(100, 5 * K_20US, ms(10))));
+            specs.push(("limit", FanOutSpec::new(100, 100, ms(10)).with_limit(10)));
             for policy in [ErrorPolicy::Collect, ErrorPolicy::FailFast] {
                 specs.push((
                     "errors",
                     FanOutSpec::new(10_000, K_20US / 2, Duration::ZERO).with_errors(100, policy),
                 ));
             }
-            specs.push(("deadline", FanOutSpec::new(40, 100, ms(5)).with_slow().with_deadline(ms(8))));
+            specs.push(("deadline", FanOutSpec::new(40, 100, ms(10)).with_slow().with_deadline(ms(25))));
             specs.push((
                 "completion",
-                FanOutSpec::new(100, 100, ms(1)).with_slow().with_order(Order::Completion),
+                FanOutSpec::new(100, 100, ms(10)).with_slow().with_order(Order::Completion),
             ));
         }
         Preset::Full => {
@@ -63,12 +65,12 @@ pub fn cases(preset: Preset) -> Vec<Case> {
                     "errors",
                     FanOutSpec::new(100_000, 1_000, Duration::ZERO).with_errors(100, policy),
                 ));
-                specs.push(("errors", FanOutSpec::new(200, 1_000, ms(2)).with_errors(10, policy)));
+                specs.push(("errors", FanOutSpec::new(200, 1_000, ms(10)).with_errors(10, policy)));
             }
             specs.push(("deadline", FanOutSpec::new(200, 100, ms(10)).with_slow().with_deadline(ms(25))));
             specs.push((
                 "completion",
-                FanOutSpec::new(200, 100, ms(5)).with_slow().with_order(Order::Completion),
+                FanOutSpec::new(200, 100, ms(10)).with_slow().with_order(Order::Completion),
             ));
             specs.push((
                 "completion",

@@ -6,7 +6,7 @@ use shootout_core::results::{CaseResult, Results, Status};
 
 use super::cases::{CaseView, measured, param_f64, param_text, size_of, workloads};
 use super::format::{bytes, count, duration, join_and, millis, plural, rate, ratio, shorten, signed};
-use super::ranking::{FLOOR, floor_summary, geomean};
+use super::ranking::{FLOOR, fine_grained, floor_summary, geomean};
 
 /// What one strategy did across the cases of one guide line.
 struct Tally<'a> {
@@ -483,7 +483,12 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
     let workers = results.env.workers;
     let mut lines = Vec::new();
     for workload in workloads(results) {
-        let family: Vec<&CaseView<'_>> = views.iter().filter(|v| v.workload == workload).collect();
+        // Fine-grained waits measure the timer, not the runtime: no recommendation rests on them
+        // (the sleep baselines still give the timer's own line).
+        let family: Vec<&CaseView<'_>> = views
+            .iter()
+            .filter(|v| v.workload == workload && (!fine_grained(v) || v.variant() == "baseline"))
+            .collect();
         match workload {
             "sleep" => sleep_lines(&family, strategies, workers, &mut lines),
             "fan-out" => fanout_lines(&family, strategies, workers, &mut lines),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use shootout_core::results::{CaseResult, Status};
 
-use super::cases::{CaseView, measured};
+use super::cases::{CaseView, measured, param_f64, param_text};
 use super::format::ratio;
 
 /// The single-thread floor: plain sequential code, no hand-off at all.
@@ -77,7 +77,31 @@ pub struct Standing {
 /// Whether a case counts in its workload's ranking: a single-sleep baseline measures the timer,
 /// not concurrency (fairness rule 7 publishes it beside the sleep tables).
 pub fn ranked(view: &CaseView<'_>) -> bool {
-    !(view.workload == "sleep" && view.variant() == "baseline")
+    let baseline = view.workload == "sleep" && view.variant() == "baseline";
+    !baseline && !fine_grained(view)
+}
+
+/// Waits under this decide a case by each runtime's timer granularity (tokio rounds a sleep up
+/// to the next millisecond), not by how it schedules: such cases are shown beside the ranking,
+/// never in it (fairness rule 7).
+pub const FINE_WAIT_MS: f64 = 10.0;
+
+/// Whether the shortest wait of a case — a sleep, a unit's wait or deadline, a consumer's wait,
+/// a producer's pacing, a server's latency — is under [`FINE_WAIT_MS`].
+pub fn fine_grained(view: &CaseView<'_>) -> bool {
+    let Some(row) = view.rows.first() else { return false };
+    let mut waits: Vec<f64> = ["sleep_ms", "wait_ms", "deadline_ms", "pacing_ms", "latency_ms"]
+        .iter()
+        .filter_map(|k| param_f64(row, k))
+        .collect();
+    if let Some(cost) = param_text(row, "cost") {
+        waits.extend(
+            cost.strip_prefix("wait:")
+                .and_then(|d| shootout_core::parse_duration(d).ok())
+                .map(|d| d.as_secs_f64() * 1e3),
+        );
+    }
+    waits.into_iter().any(|ms| ms > 0.0 && ms < FINE_WAIT_MS)
 }
 
 /// The ranking of one family of cases, best first (rebar's `rank`: the geometric mean of
@@ -157,4 +181,40 @@ pub fn ranking(views: &[&CaseView<'_>], strategies: &[&str]) -> Vec<Standing> {
         standings[i].tied = tied;
     }
     standings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_of(row: &CaseResult) -> CaseView<'_> {
+        CaseView::of(vec![row]).expect("one row is a case")
+    }
+
+    /// Rule 7: a case whose shortest wait is under 10 ms is decided by timer granularity, so it
+    /// is shown but not ranked; waits of 10 ms or more, and no wait at all, are ranked.
+    #[test]
+    fn waits_under_10_ms_are_shown_beside_the_ranking_not_in_it() {
+        let row = |workload: &str, params: serde_json::Value| {
+            CaseResult::empty(workload, &format!("{workload}/x/y"), params, "tokio", 3)
+        };
+        let fine = [
+            row("queue", serde_json::json!({"cost": "wait:1ms", "pacing_ms": 0.0})),
+            row("fan-out", serde_json::json!({"wait_ms": 2.0, "deadline_ms": null})),
+            row("fan-out", serde_json::json!({"wait_ms": 10.0, "deadline_ms": 8.0})),
+            row("sleep", serde_json::json!({"sleep_ms": 1.0, "tasks": 100})),
+        ];
+        for r in &fine {
+            assert!(fine_grained(&view_of(r)) && !ranked(&view_of(r)), "{:?}", r.params);
+        }
+        let coarse = [
+            row("queue", serde_json::json!({"cost": "wait:10ms", "pacing_ms": 0.0})),
+            row("queue", serde_json::json!({"cost": "none", "pacing_ms": 0.0})),
+            row("fan-out", serde_json::json!({"wait_ms": 0.0, "deadline_ms": null})),
+            row("http", serde_json::json!({"latency_ms": 10.0})),
+        ];
+        for r in &coarse {
+            assert!(!fine_grained(&view_of(r)) && ranked(&view_of(r)), "{:?}", r.params);
+        }
+    }
 }

@@ -109,7 +109,8 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
          as 1.00 (within noise: the 95 % bootstrap interval of the ratio of medians reaches within 3 % of \
          1). Equal scores share a rank (`=`). A strategy is scored only on the cases it completed, and one \
          that did not complete every case ranks after all that did. Single-sleep baselines (timer \
-         precision) are reported beside the sleep tables, not ranked. In queue cases, sequential is the \
+         precision) and cases whose waits are under 10 ms (where a timer's granularity, not the runtime, decides) \
+         are reported beside the ranking, not in it. In queue cases, sequential is the \
          single-thread floor (no hand-off between threads or tasks): shown beside the ranking, not in it.\n\n",
     );
     for workload in workloads(results) {
