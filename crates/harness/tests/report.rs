@@ -198,7 +198,7 @@ fn decision_guide_is_written_from_the_numbers() {
     assert!(queue.contains("**threads** (10.00M msg/s) best"), "{queue}");
     assert!(queue.contains("rayon unsupported"), "{queue}");
     assert!(
-        guide_line(&md, "**Queue with consumers that wait 1ms per message, C = 1–10**")
+        guide_line(&md, "**Queue with consumers that wait 10ms per message, C = 1–10**")
             .contains("within noise")
     );
 
@@ -539,7 +539,7 @@ fn charts_are_written_as_well_formed_svg_titled_with_the_machine() {
             "fanout-cpu-n1000.svg",
             "http-reuse-m1000-l10ms.svg",
             "queue-throughput.svg",
-            "queue-consumers-wait-1ms.svg",
+            "queue-consumers-wait-10ms.svg",
         ]
     );
     for path in &paths {

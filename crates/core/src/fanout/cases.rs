@@ -96,6 +96,6 @@ mod tests {
             }
         }
         let names: Vec<String> = cases(Preset::Quick).into_iter().map(|c| c.name).collect();
-        assert!(names.contains(&"fan-out/deadline/n=40/k=100/d=5ms/slow/t=8ms".to_string()), "{names:?}");
+        assert!(names.contains(&"fan-out/deadline/n=40/k=100/d=10ms/slow/t=25ms".to_string()), "{names:?}");
     }
 }
