@@ -44,6 +44,40 @@ pub struct Env {
     pub command: String,
     #[serde(default)]
     pub calibration: BTreeMap<String, f64>,
+    /// How busy the machine was while the run measured (`None` in files from before it was
+    /// recorded): numbers taken beside a build or another benchmark cannot be reproduced.
+    #[serde(default)]
+    pub load: Option<MachineLoad>,
+}
+
+/// The machine's load over one run, beside the run's own CPU time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MachineLoad {
+    /// `/proc/loadavg`'s one-minute figure when the run started and when it ended.
+    pub loadavg_start: f64,
+    pub loadavg_end: f64,
+    /// CPU time every other process used during the run, as a share of one core
+    /// (all cores' busy time from `/proc/stat`, minus this run's own and its children's).
+    pub others_core_share: f64,
+}
+
+impl MachineLoad {
+    /// Other processes may use this share of one core before a run is called busy.
+    pub const BUSY_SHARE: f64 = 0.10;
+
+    pub fn busy(&self) -> bool {
+        self.others_core_share > Self::BUSY_SHARE
+    }
+
+    /// One line for people: "other processes used 34 % of a core (load 1.2 → 3.4)".
+    pub fn describe(&self) -> String {
+        format!(
+            "other processes used {:.0} % of a core during the run (load average {:.2} → {:.2})",
+            self.others_core_share * 100.0,
+            self.loadavg_start,
+            self.loadavg_end
+        )
+    }
 }
 
 /// A strategy with its runtime built and nothing run: start-up cost and resting footprint.

@@ -173,7 +173,19 @@ impl Spec {
     /// Runs once and verifies, timing only the strategy call (wall and this process's CPU).
     /// Verification happens after the clock stops; an unverified outcome never yields a time.
     pub fn run_timed(&self, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Timed, CaseError> {
-        with_spec!(self, s => timed(s, strategy, target))
+        let timed = with_spec!(self, s => timed(s, strategy, target))?;
+        // The ids of a sleep are echoed, so verify cannot see whether anything waited; the
+        // clock can: every task waits d, so no honest run ends sooner.
+        if let Spec::Sleep(s) = self
+            && timed.wall_ns < s.duration.as_nanos() as u64
+        {
+            return Err(CaseError::Wrong(format!(
+                "finished in {} but every task sleeps {}: nothing can have waited",
+                crate::format_duration(Duration::from_nanos(timed.wall_ns)),
+                crate::format_duration(s.duration)
+            )));
+        }
+        Ok(timed)
     }
 }
 
@@ -226,4 +238,51 @@ fn timed<S: WorkloadSpec>(
     let outcome = outcome?;
     let summary = spec.verify(&outcome).map_err(CaseError::Wrong)?;
     Ok(Timed { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, summary })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SleepMode, SleepOutcome};
+
+    /// Echoes every id at once, waiting for nothing: the answer verify sees is perfect.
+    struct NeverWaits;
+
+    impl Strategy for NeverWaits {
+        fn name(&self) -> &'static str {
+            "never-waits"
+        }
+
+        fn workers(&self) -> usize {
+            1
+        }
+
+        fn overlap(&self) -> Overlap {
+            Overlap { timer: None, blocking: None }
+        }
+
+        fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
+            Ok(SleepOutcome { ids: (0..spec.tasks).collect(), peak_waiting: spec.tasks })
+        }
+    }
+
+    #[test]
+    fn a_sleep_that_ends_before_its_duration_is_wrong() {
+        let spec = Spec::Sleep(SleepSpec::new(10, Duration::from_millis(50), SleepMode::Timer));
+        match spec.run_timed(&NeverWaits, None) {
+            Err(CaseError::Wrong(why)) => assert!(why.contains("nothing can have waited"), "{why}"),
+            other => panic!("expected a wrong answer, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_workload_a_strategy_does_not_implement_is_unsupported_with_its_reason() {
+        let spec = Spec::Queue(crate::QueueSpec::new(10, 1, 1, crate::queue::Capacity::Unbounded));
+        match spec.run_timed(&NeverWaits, None) {
+            Err(CaseError::Unsupported(why)) => {
+                assert_eq!(why, "never-waits does not implement the queue workload")
+            }
+            other => panic!("expected unsupported, got {other:?}"),
+        }
+    }
 }

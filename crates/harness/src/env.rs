@@ -34,6 +34,7 @@ pub fn describe(workers: usize, preset: &str, command: &str) -> Env {
         preset: preset.to_string(),
         command: command.to_string(),
         calibration: BTreeMap::new(),
+        load: None,
     }
 }
 
