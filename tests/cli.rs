@@ -143,7 +143,13 @@ fn the_budget_rule_skips_with_its_prediction() {
         "--json",
         json.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    // A case that measured no strategy is exit status 1, with its results still written.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 case(s) measured no strategy: sleep/timer/n=100/d=1s"),
+        "{}",
+        stderr(&out)
+    );
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let seq = &results.cases[0];
     assert_eq!(seq.status, Status::Skipped);

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use shootout_core::results::write_atomic;
+use shootout_core::results::{check_output_path, write_atomic};
 use shootout_harness::compare;
 
 use crate::report::load;
@@ -29,6 +29,11 @@ pub fn compare(args: &CompareArgs) -> i32 {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return crate::usage_error(e),
     };
+    if let Some(path) = &args.markdown
+        && let Err(e) = check_output_path(path)
+    {
+        return crate::usage_error(format!("--markdown {}: {e}", path.display()));
+    }
     let text = match compare::compare(&a, &b) {
         Ok(t) => t,
         Err(e) => return crate::usage_error(format!("{} vs {}: {e}", args.a.display(), args.b.display())),
