@@ -269,11 +269,24 @@ impl Server {
     /// Binds and starts serving; returns once the listener is bound.
     pub fn start(config: ServerConfig) -> Result<Server, String> {
         config.validate()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(config.threads)
-            .thread_name("shootout-server")
-            .enable_all()
-            .build()
+        // tokio panics when the OS refuses its worker threads (a low `ulimit -u`): a probe
+        // thread first turns the common case into the OS's reason, and catching the panic
+        // covers a refusal that comes later, so a case fails with a reason instead of the run.
+        std::thread::Builder::new()
+            .name("shootout-server-probe".into())
+            .spawn(|| {})
+            .map_err(|e| format!("could not start the server's threads: {e}"))?
+            .join()
+            .map_err(|_| "the server's probe thread panicked".to_string())?;
+        let build = std::panic::AssertUnwindSafe(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(config.threads)
+                .thread_name("shootout-server")
+                .enable_all()
+                .build()
+        });
+        let runtime = std::panic::catch_unwind(build)
+            .map_err(|_| "could not start the server's threads: the OS refused them".to_string())?
             .map_err(|e| format!("could not build the server's tokio runtime: {e}"))?;
         let listener = {
             // Binding needs the runtime's reactor; entering it (unlike block_on) is allowed
