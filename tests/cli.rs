@@ -191,3 +191,31 @@ fn a_case_past_its_deadline_is_a_timeout_and_the_run_goes_on() {
     assert_eq!(tokio.status, Status::Ok, "{:?}", tokio.error);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_workloads_flags_alone_run_only_that_workload() {
+    let dir = temp_dir("only");
+    let json = dir.join("out.json");
+    let out = shootout(&[
+        "run",
+        "--requests",
+        "4",
+        "--concurrency",
+        "2",
+        "--latency",
+        "1ms",
+        "--connection",
+        "reuse",
+        "--strategy",
+        "sequential",
+        "--repeat",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let workloads: Vec<&str> = results.cases.iter().map(|r| r.workload.as_str()).collect();
+    assert_eq!(workloads, ["http"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

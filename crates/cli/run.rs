@@ -119,7 +119,9 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
             }
             chosen
         }
-        None if flagged.iter().any(|(w, given)| given.is_some() && *w != Workload::Http) => {
+        // --target alone runs every workload (http against it); beside other workloads' flags
+        // it names http as they name theirs.
+        None if flagged.iter().any(|(_, given)| given.is_some_and(|flag| flag != "--target")) => {
             flagged.iter().filter(|(_, given)| given.is_some()).map(|(w, _)| *w).collect()
         }
         None => Workload::ALL.to_vec(),
