@@ -259,6 +259,7 @@ fn bad_inputs_exit_2_with_one_line_and_write_nothing() {
         ("serve --max-connections 0".into(), "--max-connections must be at least 1"),
         ("serve --max-header-bytes 100".into(), "--max-header-bytes must be between"),
         ("serve --latency 2m".into(), "--latency must be at most"),
+        ("serve --latency -1ms".into(), "--latency: invalid duration"),
         ("serve --error-rate 1.5".into(), "--error-rate must be between 0 and 1"),
     ];
     assert!(rows.len() >= 60, "{} rows", rows.len());

@@ -19,7 +19,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0", hide_default_value = true)]
     pub bind: String,
     /// How long each /work request waits before its answer, e.g. 0ms, 10ms, 1s
-    #[arg(long, value_name = "DUR", default_value = "10ms")]
+    #[arg(long, value_name = "DUR", default_value = "10ms", allow_hyphen_values = true)]
     pub latency: String,
     /// Body size of a /work answer when the request does not say bytes=
     #[arg(long, value_name = "B", default_value_t = DEFAULT_BYTES as u64, value_parser = workload::count, allow_hyphen_values = true)]
