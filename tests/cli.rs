@@ -143,7 +143,13 @@ fn the_budget_rule_skips_with_its_prediction() {
         "--json",
         json.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    // A case that measured no strategy is exit status 1, with its results still written.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 case(s) measured no strategy: sleep/timer/n=100/d=1s"),
+        "{}",
+        stderr(&out)
+    );
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let seq = &results.cases[0];
     assert_eq!(seq.status, Status::Skipped);
@@ -183,5 +189,33 @@ fn a_case_past_its_deadline_is_a_timeout_and_the_run_goes_on() {
     assert_eq!(seq.error.as_deref(), Some("verify pass: killed after 2500ms"));
     let tokio = results.cases.iter().find(|r| r.strategy == "tokio").unwrap();
     assert_eq!(tokio.status, Status::Ok, "{:?}", tokio.error);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_workloads_flags_alone_run_only_that_workload() {
+    let dir = temp_dir("only");
+    let json = dir.join("out.json");
+    let out = shootout(&[
+        "run",
+        "--requests",
+        "4",
+        "--concurrency",
+        "2",
+        "--latency",
+        "1ms",
+        "--connection",
+        "reuse",
+        "--strategy",
+        "sequential",
+        "--repeat",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let workloads: Vec<&str> = results.cases.iter().map(|r| r.workload.as_str()).collect();
+    assert_eq!(workloads, ["http"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

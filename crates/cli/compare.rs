@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use shootout_core::results::{Results, write_atomic};
+use shootout_core::results::{Results, check_output_path, write_atomic};
 use shootout_harness::compare::{self, Run};
 
 use crate::report::load;
@@ -54,6 +54,11 @@ pub fn compare(args: &CompareArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return crate::usage_error(e),
     };
+    if let Some(path) = &args.markdown
+        && let Err(e) = check_output_path(path)
+    {
+        return crate::usage_error(format!("--markdown {}: {e}", path.display()));
+    }
     let runs: Vec<Run<'_>> = loaded
         .iter()
         .zip(&args.files)

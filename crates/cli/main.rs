@@ -3,6 +3,7 @@
 
 mod compare;
 mod list;
+mod outputs;
 mod report;
 mod run;
 mod serve;
@@ -15,7 +16,11 @@ use clap::{Parser, Subcommand};
     name = "shootout",
     version,
     about = "Measure sequential, threads, rayon, tokio, async-std and smol on the same verified workloads",
-    after_help = "With no command, `shootout` runs `shootout run` with the quick preset."
+    after_help = "With no command, `shootout` runs `shootout run` with the quick preset.\n\n\
+Exit status: 0 the run produced its results; 2 bad input, found before anything runs (unknown names, \
+malformed values, unwritable outputs, an unreachable --target); 1 a case could not measure any strategy \
+(every row failed or was skipped) or an output could not be written; with --strict, any failed row \
+also exits 1."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -29,7 +34,11 @@ enum Command {
         after_help = "How flags combine with --preset: the preset (quick unless named) gives the cases, R, the \
 budget and the repetition budget; --workload and --strategy narrow them; --repeat, --workers, --max-case-time and \
 --max-repeat-time override them; any flag of a workload replaces that workload's preset cases with the case it \
-describes (unset flags take their defaults), and without --workload only the workloads whose flags were given run."
+describes (unset flags take their defaults), and without --workload only the workloads whose flags were given run.\n\n\
+Exit status: 0 the run produced its results; 2 bad input, found before anything runs (unknown names, malformed \
+values, flags of a workload the run leaves out, unwritable outputs, an unreachable --target); 1 a case could not \
+measure any strategy (every row failed or was skipped) or an output could not be written; --strict also makes any \
+failed or timed-out row exit 1."
     )]
     Run(Box<run::RunArgs>),
     /// List the strategies, the workloads and each preset's cases
@@ -51,6 +60,23 @@ describes (unset flags take their defaults), and without --workload only the wor
     },
 }
 
+/// clap's whole message (what is wrong, the possible values or the missing argument, a tip,
+/// the usage) as one line, without its "For more information" pointer.
+fn one_line(text: &str) -> String {
+    let parts: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .map(|l| match l.strip_prefix("Usage: ") {
+            Some(usage) => format!("(usage: {usage})"),
+            None => l.to_string(),
+        })
+        .collect();
+    let joined = parts.join(" ");
+    let joined = joined.trim_start_matches("error: ");
+    if joined.is_empty() { "invalid arguments".to_string() } else { joined.to_string() }
+}
+
 /// Bad input: one line on stderr, exit status 2.
 pub fn usage_error(msg: impl std::fmt::Display) -> i32 {
     eprintln!("shootout: {msg}");
@@ -65,10 +91,7 @@ fn main() {
             if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
                 e.exit();
             }
-            // clap's message is several lines (usage, tips); its first says what is wrong.
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            std::process::exit(usage_error(first.trim_start_matches("error: ")));
+            std::process::exit(usage_error(one_line(&e.render().to_string())));
         }
     };
     let code = match cli.command {

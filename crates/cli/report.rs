@@ -5,7 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
-use shootout_core::results::{Results, write_atomic};
+use shootout_core::results::{Results, check_output_path, write_atomic};
 use shootout_harness::{criterion_tables, plot, report};
 
 #[derive(Debug, Clone, Args)]
@@ -105,6 +105,14 @@ pub fn report(args: &ReportArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return crate::usage_error(e),
     };
+    // Every output path before anything is written: a bad one is bad input (exit 2).
+    for (flag, path) in [("--markdown", &args.markdown), ("--splice", &args.splice)] {
+        if let Some(path) = path
+            && let Err(e) = check_output_path(path)
+        {
+            return crate::usage_error(format!("{flag} {}: {e}", path.display()));
+        }
+    }
     // Check the README's markers before writing anything, so bad markers leave every file as it was.
     let readme = match &args.splice {
         Some(path) => {

@@ -2,16 +2,17 @@
 //! per case as it finishes, and write the results files (atomically, after every case, so an
 //! interrupted run keeps what it measured).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use shootout_core::results::{Results, write_atomic};
+use shootout_core::results::{Results, Status};
 use shootout_core::{Case, Context, Preset, SpecError, Target, Workload, catalog, format_duration};
 use shootout_harness::runner::{self, Event, Plan};
 use shootout_harness::{env, registry, table};
 
+use crate::outputs::Outputs;
 use crate::workload::{self, fanout::FanOutFlags, http::HttpFlags, queue::QueueFlags, sleep::SleepFlags};
 
 #[derive(Debug, Clone, Default, Args)]
@@ -32,16 +33,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "R", value_parser = workload::count, allow_hyphen_values = true)]
     pub repeat: Option<u64>,
     /// Skip a strategy whose predicted time on a case exceeds this [default: 10s quick, 30s full]
-    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration, allow_hyphen_values = true)]
     pub max_case_time: Option<Duration>,
     /// Stop repeating a strategy on a case once its runs there (verify pass included) took this long; at least one timed run [default: 3s quick, 60s full]
-    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration, allow_hyphen_values = true)]
     pub max_repeat_time: Option<Duration>,
     /// Kill a case's process after this long and record `timeout` [default: max(3 × budget, 4 × prediction)]
-    #[arg(long, value_name = "DUR", value_parser = workload::duration)]
+    #[arg(long, value_name = "DUR", value_parser = workload::duration, allow_hyphen_values = true)]
     pub timeout: Option<Duration>,
-    /// HTTP server to call instead of the in-process one, e.g. http://10.0.0.2:8080
-    #[arg(long, value_name = "URL")]
+    /// HTTP server (`shootout serve`) to call instead of the in-process one, e.g. http://10.0.0.2:8080; probed before the first case
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub target: Option<String>,
     /// Write the results as JSON
     #[arg(long, value_name = "PATH")]
@@ -55,6 +56,9 @@ pub struct RunArgs {
     /// Write results.json, results.csv, report.md and env.txt into this directory
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Exit with status 1 when any row failed or timed out (for CI), not only when a case measured nothing
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub sleep: SleepFlags,
     #[command(flatten)]
@@ -95,11 +99,11 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         Some(list) => registry::select(list)?,
         None => registry::STRATEGIES.iter().collect(),
     };
-    let flagged: Vec<(Workload, bool)> = vec![
-        (Workload::Sleep, args.sleep.given()),
-        (Workload::FanOut, args.fanout.given()),
-        (Workload::Http, args.http.given()),
-        (Workload::Queue, args.queue.given()),
+    let flagged: Vec<(Workload, Option<&'static str>)> = vec![
+        (Workload::Sleep, args.sleep.first_given()),
+        (Workload::FanOut, args.fanout.first_given()),
+        (Workload::Http, args.http.first_given().or(args.target.as_ref().map(|_| "--target"))),
+        (Workload::Queue, args.queue.first_given()),
     ];
     let workloads: Vec<Workload> = match &args.workload {
         Some(list) => {
@@ -115,24 +119,48 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
             }
             chosen
         }
-        None if flagged.iter().any(|(_, given)| *given) => {
-            flagged.iter().filter(|(_, given)| *given).map(|(w, _)| *w).collect()
+        // --target alone runs every workload (http against it); beside other workloads' flags
+        // it names http as they name theirs.
+        None if flagged.iter().any(|(_, given)| given.is_some_and(|flag| flag != "--target")) => {
+            flagged.iter().filter(|(_, given)| given.is_some()).map(|(w, _)| *w).collect()
         }
         None => Workload::ALL.to_vec(),
     };
+    // A flag of a workload this run leaves out would be silently ignored: refuse it.
+    for (w, flag) in &flagged {
+        if let Some(flag) = flag
+            && !workloads.contains(w)
+        {
+            let names: Vec<&str> = workloads.iter().map(|w| w.name()).collect();
+            return Err(SpecError::new(format!(
+                "{flag} belongs to the {} workload, which this run leaves out (it runs {}); add {} to --workload or drop {flag}",
+                w.name(),
+                names.join(", "),
+                w.name()
+            )));
+        }
+    }
+    for (flag, value) in [("--timeout", args.timeout), ("--max-case-time", args.max_case_time)] {
+        if value == Some(Duration::ZERO) {
+            return Err(SpecError::new(format!("{flag} must be more than 0s")));
+        }
+    }
     let mut cases: Vec<Case> = Vec::new();
     for w in Workload::ALL.into_iter().filter(|w| workloads.contains(w)) {
         let custom = match w {
-            Workload::Sleep if args.sleep.given() => Some(args.sleep.cases()?),
-            Workload::FanOut if args.fanout.given() => Some(args.fanout.cases()?),
-            Workload::Http if args.http.given() => Some(args.http.cases()?),
-            Workload::Queue if args.queue.given() => Some(args.queue.cases()?),
+            Workload::Sleep if args.sleep.first_given().is_some() => Some(args.sleep.cases()?),
+            Workload::FanOut if args.fanout.first_given().is_some() => Some(args.fanout.cases()?),
+            Workload::Http if args.http.first_given().is_some() => Some(args.http.cases()?),
+            Workload::Queue if args.queue.first_given().is_some() => Some(args.queue.cases()?),
             _ => None,
         };
         cases.extend(custom.unwrap_or_else(|| catalog::cases_of(w, preset)));
     }
     let target = match &args.target {
-        Some(url) => Some(parse_target(url)?),
+        // The http crate's parser, the one the clients use: one reading of a URL everywhere.
+        Some(url) => {
+            Some(shootout_http::parse_target(url).map(|e| Target::new(e.base)).map_err(SpecError::new)?)
+        }
         None => None,
     };
     let exe = std::env::current_exe()
@@ -155,15 +183,18 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
     Ok(Resolved { preset, plan, workloads })
 }
 
-fn parse_target(url: &str) -> Result<Target, SpecError> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        SpecError::new(format!("--target must be an http:// URL like http://127.0.0.1:8080, got {url:?}"))
-    })?;
-    let host_port = rest.trim_end_matches('/');
-    if host_port.is_empty() || host_port.contains('/') {
-        return Err(SpecError::new(format!("--target must be http://HOST:PORT, got {url:?}")));
+/// Asks `--target` for its `/config` once per HTTP case before the first case runs (a short
+/// timeout), so an unreachable, foreign or differently configured server is one line and
+/// exit status 2, not a table of identical failures.
+fn probe_target(plan: &Plan) -> Result<(), String> {
+    let Some(target) = &plan.target else { return Ok(()) };
+    for case in &plan.cases {
+        if let shootout_core::Spec::Http(spec) = &case.spec {
+            shootout_harness::target::for_spec(spec, Some(target))
+                .map_err(|e| format!("--target {}: {}", target.url, e.replace('\n', " ")))?;
+        }
     }
-    Ok(Target { url: format!("http://{host_port}") })
+    Ok(())
 }
 
 pub fn run(args: &RunArgs) -> i32 {
@@ -171,10 +202,18 @@ pub fn run(args: &RunArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return crate::usage_error(e),
     };
-    if let Some(dir) = &args.out
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        return crate::usage_error(format!("cannot create --out directory {}: {e}", dir.display()));
+    if let Err(e) = probe_target(&plan) {
+        return crate::usage_error(e);
+    }
+    // Last of the checks, as it may create the --out directory.
+    let mut outputs = match Outputs::check(args) {
+        Ok(o) => o,
+        Err(e) => return crate::usage_error(e),
+    };
+    match runner::lifeline::prepare_parent() {
+        Ok(Some(note)) => eprintln!("shootout: {note}"),
+        Ok(None) => {}
+        Err(e) => return crate::usage_error(e),
     }
     let _ = shootout_core::metrics::raise_nofile_limit();
     let command =
@@ -202,7 +241,6 @@ pub fn run(args: &RunArgs) -> i32 {
     let no_terminal = bar.is_hidden();
     let started = Instant::now();
     let mut cases_done = 0usize;
-    let mut write_error: Option<String> = None;
     let total_cases = plan.cases.len();
     let results = runner::run(&plan, env, &mut |event, results| match event {
         Event::Planned(n) => bar.set_length(n as u64),
@@ -227,61 +265,46 @@ pub fn run(args: &RunArgs) -> i32 {
             cases_done += 1;
             let rows = table::rows_of(results, &case.name);
             bar.suspend(|| println!("{}", table::case_table(&case.name, &rows).to_text()));
-            if let Err(e) = write_outputs(args, results) {
-                write_error.get_or_insert(e);
-            }
+            outputs.write(results);
         }
     });
     bar.finish_and_clear();
-    if let Err(e) = write_outputs(args, &results) {
-        write_error.get_or_insert(e);
-    }
-    let ok = results.cases.iter().filter(|r| r.status == shootout_core::results::Status::Ok).count();
+    outputs.write(&results);
+    let ok = results.cases.iter().filter(|r| r.status == Status::Ok).count();
     eprintln!(
         "shootout: {} rows ({ok} ok) in {:.1} s{}",
         results.cases.len(),
         started.elapsed().as_secs_f64(),
-        written_paths(args)
+        outputs.wrote()
     );
-    match write_error {
-        Some(e) => {
-            eprintln!("shootout: could not write results: {e}");
-            1
+    exit_status(args, &results, &outputs.errors())
+}
+
+/// 1 when an output could not be written, a case measured no strategy, or (with --strict)
+/// any row failed or timed out; else 0. Says why on stderr.
+fn exit_status(args: &RunArgs, results: &Results, write_errors: &[String]) -> i32 {
+    let mut code = 0;
+    for e in write_errors {
+        eprintln!("shootout: could not write {e}");
+        code = 1;
+    }
+    let mut empty: Vec<&str> = Vec::new();
+    for row in &results.cases {
+        if !empty.contains(&row.case.as_str())
+            && !results.cases.iter().any(|r| r.case == row.case && r.status == Status::Ok)
+        {
+            empty.push(&row.case);
         }
-        None => 0,
     }
-}
-
-fn written_paths(args: &RunArgs) -> String {
-    let mut paths: Vec<String> = [&args.json, &args.csv, &args.markdown]
-        .into_iter()
-        .flatten()
-        .map(|p| p.display().to_string())
-        .collect();
-    if let Some(dir) = &args.out {
-        paths.push(format!("{}/", dir.display()));
+    if !empty.is_empty() {
+        eprintln!("shootout: {} case(s) measured no strategy: {}", empty.len(), empty.join(", "));
+        code = 1;
     }
-    if paths.is_empty() { String::new() } else { format!("; wrote {}", paths.join(", ")) }
-}
-
-fn write_outputs(args: &RunArgs, results: &Results) -> Result<(), String> {
-    let put = |path: &Path, text: String| {
-        write_atomic(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    if let Some(p) = &args.json {
-        put(p, results.to_json())?;
+    let failed =
+        results.cases.iter().filter(|r| matches!(r.status, Status::Failed | Status::Timeout)).count();
+    if args.strict && failed > 0 {
+        eprintln!("shootout: --strict: {failed} row(s) failed or timed out");
+        code = 1;
     }
-    if let Some(p) = &args.csv {
-        put(p, results.to_csv())?;
-    }
-    if let Some(p) = &args.markdown {
-        put(p, table::markdown_report(results))?;
-    }
-    if let Some(dir) = &args.out {
-        put(&dir.join("results.json"), results.to_json())?;
-        put(&dir.join("results.csv"), results.to_csv())?;
-        put(&dir.join("report.md"), shootout_harness::report::render(results))?;
-        put(&dir.join("env.txt"), env::env_text(&results.env))?;
-    }
-    Ok(())
+    code
 }

@@ -39,16 +39,21 @@ pub struct FanOutFlags {
 }
 
 impl FanOutFlags {
-    pub fn given(&self) -> bool {
-        self.units.is_some()
-            || self.work.is_some()
-            || self.wait.is_some()
-            || self.slow
-            || self.errors.is_some()
-            || self.policy.is_some()
-            || self.limit.is_some()
-            || self.deadline.is_some()
-            || self.order.is_some()
+    /// The first of this workload's flags that was given, for messages.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--units", self.units.is_some()),
+            ("--work", self.work.is_some()),
+            ("--wait", self.wait.is_some()),
+            ("--slow", self.slow),
+            ("--errors", self.errors.is_some()),
+            ("--policy", self.policy.is_some()),
+            ("--limit", self.limit.is_some()),
+            ("--deadline", self.deadline.is_some()),
+            ("--order", self.order.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
     }
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use clap::Args;
-use shootout_core::http::{Connection, DEFAULT_BYTES, DEFAULT_SEED, DEFAULT_TIMEOUT, Faults};
-use shootout_core::{Case, HttpSpec, Spec, SpecError, WorkloadSpec};
+use shootout_core::http::{Connection, DEFAULT_BYTES, DEFAULT_SEED, DEFAULT_TIMEOUT, Faults, MAX_TIMEOUT};
+use shootout_core::{Case, HttpSpec, Spec, SpecError, WorkloadSpec, format_duration};
 
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "HTTP workload (replaces the preset's http cases)")]
@@ -38,22 +38,27 @@ pub struct HttpFlags {
     #[arg(long, value_name = "F", allow_hyphen_values = true)]
     pub stall_rate: Option<f64>,
     /// Which ids fault; must match `shootout serve --fault-seed` with --target [default: 24301]
-    #[arg(long, value_name = "N", value_parser = super::count)]
+    #[arg(long, value_name = "N", value_parser = super::count, allow_hyphen_values = true)]
     pub fault_seed: Option<u64>,
 }
 
 impl HttpFlags {
-    pub fn given(&self) -> bool {
-        self.requests.is_some()
-            || self.concurrency.is_some()
-            || self.latency.is_some()
-            || self.connection.is_some()
-            || self.bytes.is_some()
-            || self.request_timeout.is_some()
-            || self.error_rate.is_some()
-            || self.reset_rate.is_some()
-            || self.stall_rate.is_some()
-            || self.fault_seed.is_some()
+    /// The first of this workload's flags that was given, for messages.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--requests", self.requests.is_some()),
+            ("--concurrency", self.concurrency.is_some()),
+            ("--latency", self.latency.is_some()),
+            ("--connection", self.connection.is_some()),
+            ("--bytes", self.bytes.is_some()),
+            ("--request-timeout", self.request_timeout.is_some()),
+            ("--error-rate", self.error_rate.is_some()),
+            ("--reset-rate", self.reset_rate.is_some()),
+            ("--stall-rate", self.stall_rate.is_some()),
+            ("--fault-seed", self.fault_seed.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
     }
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
@@ -64,6 +69,16 @@ impl HttpFlags {
             None => requests.clamp(1, 100),
         };
         let latency = self.latency.unwrap_or(Duration::from_millis(10));
+        let timeout = self.request_timeout.unwrap_or(DEFAULT_TIMEOUT);
+        // The spec says "--timeout", which on `run` is the case timeout: name this flag.
+        if timeout > MAX_TIMEOUT || timeout <= latency {
+            return Err(SpecError::new(format!(
+                "--request-timeout must be longer than --latency {} and at most {}, got {}",
+                format_duration(latency),
+                format_duration(MAX_TIMEOUT),
+                format_duration(timeout)
+            )));
+        }
         let faults = Faults {
             error_rate: self.error_rate.unwrap_or(0.0),
             reset_rate: self.reset_rate.unwrap_or(0.0),
@@ -80,7 +95,7 @@ impl HttpFlags {
                 let spec = HttpSpec::new(requests, concurrency, latency)
                     .with_connection(connection)
                     .with_bytes(super::to_usize("--bytes", self.bytes.unwrap_or(DEFAULT_BYTES as u64))?)
-                    .with_timeout(self.request_timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .with_timeout(timeout)
                     .with_faults(faults);
                 spec.validate()?;
                 Ok(Case::new(spec.case_name(), Spec::Http(spec)))

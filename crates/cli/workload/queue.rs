@@ -31,20 +31,33 @@ pub struct QueueFlags {
 }
 
 impl QueueFlags {
-    pub fn given(&self) -> bool {
-        self.messages.is_some()
-            || self.producers.is_some()
-            || !self.consumers.is_empty()
-            || self.capacity.is_some()
-            || self.cost.is_some()
-            || self.pacing.is_some()
+    /// The first of this workload's flags that was given, for messages.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--messages", self.messages.is_some()),
+            ("--producers", self.producers.is_some()),
+            ("--consumers", !self.consumers.is_empty()),
+            ("--capacity", self.capacity.is_some()),
+            ("--cost", self.cost.is_some()),
+            ("--pacing", self.pacing.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
     }
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
         let messages = super::to_usize("--messages", self.messages.unwrap_or(200_000))?;
         let producers = super::to_usize("--producers", self.producers.unwrap_or(1))?;
         let capacity = Capacity::parse(self.capacity.as_deref().unwrap_or("1024"))?;
-        let cost = Cost::parse(self.cost.as_deref().unwrap_or("none"))?;
+        let cost_text = self.cost.as_deref().unwrap_or("none");
+        // Cost's own message may name only the duration; the user needs the flag.
+        let cost = Cost::parse(cost_text).map_err(|e| {
+            if e.0.contains("--cost") {
+                e
+            } else {
+                SpecError::new(format!("invalid --cost {cost_text:?}: {e}"))
+            }
+        })?;
         let pacing = self.pacing.unwrap_or(Duration::ZERO);
         let consumers = if self.consumers.is_empty() { vec![1] } else { self.consumers.clone() };
         consumers

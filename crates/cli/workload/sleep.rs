@@ -1,3 +1,5 @@
+//! The sleep workload's flags: N tasks each waiting once, by timer or blocking.
+
 use std::time::Duration;
 
 use clap::Args;
@@ -18,8 +20,15 @@ pub struct SleepFlags {
 }
 
 impl SleepFlags {
-    pub fn given(&self) -> bool {
-        self.tasks.is_some() || self.sleep.is_some() || self.mode.is_some()
+    /// The first of this workload's flags that was given, for messages.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--tasks", self.tasks.is_some()),
+            ("--sleep", self.sleep.is_some()),
+            ("--mode", self.mode.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
     }
 
     pub fn cases(&self) -> Result<Vec<Case>, SpecError> {

@@ -310,9 +310,75 @@ fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() }
 }
 
-/// Writes `bytes` to `path` so that a reader sees the old file or the new one, never half:
-/// write a sibling temporary file, flush it to disk, rename it over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// What kind of thing is at a path, for a message that refuses it.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Refuses an existing `path` that is not a regular file: an output replaces only a file it
+/// could have written itself, never a FIFO, a symlink (or what it points at), a device or a
+/// directory.
+fn check_replaceable(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_file() => Ok(()),
+        Ok(meta) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a regular file; refusing to replace it",
+                path.display(),
+                kind_of(meta.file_type())
+            ),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks, before anything runs, that `write_atomic(path, ..)` can succeed: the path names a
+/// file, anything already there is a regular file, and its directory exists and takes a new
+/// file (proved by creating and removing a probe file, so it holds as root too). The error is
+/// one line naming the path.
+pub fn check_output_path(path: &Path) -> Result<(), String> {
+    let (dir, name) = split_path(path).map_err(|e| e.to_string())?;
+    check_replaceable(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => e.to_string(),
+        _ => format!("cannot use {}: {e}", path.display()),
+    })?;
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(format!("cannot write {}: {} is not a directory", path.display(), dir.display()));
+        }
+        Err(e) => {
+            return Err(format!("cannot write {}: its directory {}: {e}", path.display(), dir.display()));
+        }
+    }
+    let probe = dir.join(format!(".{}.{}.probe", name.to_string_lossy(), std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot write {}: {e}", path.display())),
+    }
+}
+
+fn split_path(path: &Path) -> std::io::Result<(&Path, &std::ffi::OsStr)> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(
@@ -320,11 +386,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             format!("{} is not a file path", path.display()),
         )
     })?;
+    Ok((dir, name))
+}
+
+/// Writes `bytes` to `path` so that a reader sees the old file or the new one, never half:
+/// write a sibling temporary file, flush it to disk, rename it over the target. Only a regular
+/// file (or nothing) at `path` is replaced: a FIFO, symlink, device or directory there is an
+/// error and stays as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let (dir, name) = split_path(path)?;
+    check_replaceable(path)?;
     let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    // create_new: never write through whatever a stale temporary name points at.
+    let create = || std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp);
+    let mut f = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&tmp)?;
+            create()?
+        }
+        other => other?,
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        // Checked again just before the rename: the path may have changed during the run.
+        check_replaceable(path)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -336,6 +422,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("shootout-results-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn write_atomic_replaces_regular_files_only() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = scratch("atomic");
+        let file = dir.join("a.json");
+        write_atomic(&file, b"one").unwrap();
+        write_atomic(&file, b"two").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"two");
+        assert!(check_output_path(&file).is_ok());
+        let fifo = dir.join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = write_atomic(&fifo, b"x").unwrap_err().to_string();
+        assert!(err.contains("is a FIFO, not a regular file"), "{err}");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(check_output_path(&fifo).unwrap_err().contains("a FIFO"));
+        let link = dir.join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(write_atomic(&link, b"x").unwrap_err().to_string().contains("symbolic link"));
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&file).unwrap(), b"two");
+        assert!(check_output_path(&dir).unwrap_err().contains("a directory"));
+        assert!(check_output_path(&dir.join("no/such/dir/x.json")).unwrap_err().contains("cannot write"));
+        // Nothing but what the test made is left in its directory.
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.json", "fifo", "link"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn stats_median_min_max() {

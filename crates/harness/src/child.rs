@@ -65,7 +65,7 @@ fn failed_report(err: CaseError) -> ChildReport {
 /// The `__child` entry point: parse, execute, print one JSON line. Exit code 0 whenever a
 /// report was printed (a failed case is a report, not a crash).
 pub fn main(request_json: &str) -> i32 {
-    // One line per panic, so the parent's "last stderr line" is the reason.
+    // One line per panic, so the lines of stderr the parent keeps for the row carry the reason.
     std::panic::set_hook(Box::new(|info| {
         let msg = info
             .payload()

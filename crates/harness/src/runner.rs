@@ -5,6 +5,7 @@
 //! even when it died by a signal), and kills it past its deadline.
 
 use std::io::Read;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,6 +15,8 @@ use shootout_core::{Case, CaseError, Context, Target, Timed, format_duration};
 
 use crate::child::{ChildReport, ChildRequest};
 use crate::registry::Entry;
+
+pub mod lifeline;
 
 /// Everything one `shootout run` measures.
 pub struct Plan {
@@ -294,36 +297,40 @@ fn finish_row(slot: &mut Slot, units: u64, baseline: Option<&Baseline>) {
 }
 
 /// Runs one child to completion (or to its deadline) and gathers what the OS knows of it.
+/// The parent starts no thread for it: the child's pipes are drained without blocking
+/// between `wait4` polls, so a parent that may not start threads still runs its children.
+/// The child dies with the parent (see [`lifeline`]).
 pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Duration) -> ChildRun {
-    let json = serde_json::to_string(request).expect("request serialises");
-    let spawned = Command::new(exe)
+    let died = |why: String| ChildRun { end: ChildEnd::Died(why), peak_rss_bytes: None, threads_peak: None };
+    let json = match serde_json::to_string(request) {
+        Ok(json) => json,
+        Err(e) => return died(format!("could not encode the child's request: {e}")),
+    };
+    let mut command = Command::new(exe);
+    command
         .arg("__child")
         .arg("--request")
         .arg(json)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
+        .stderr(Stdio::piped());
+    lifeline::tie_to_parent(&mut command);
+    let mut child = match command.spawn() {
         Ok(c) => c,
-        Err(e) => {
-            return ChildRun {
-                end: ChildEnd::Died(format!("could not start {}: {e}", exe.display())),
-                peak_rss_bytes: None,
-                threads_peak: None,
-            };
-        }
+        Err(e) => return died(format!("could not start {}: {e}", exe.display())),
     };
     let pid = child.id() as libc::pid_t;
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
+    lifeline::set_current_child(pid);
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        // Cannot happen with both piped; never leave the child behind if it does.
+        // SAFETY: kill and reap our own child.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        let _ = child.wait();
+        lifeline::set_current_child(0);
+        return died("the child's output pipes were not set up".into());
     };
-    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
-    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let mut stdout = Pipe::new(out, STDOUT_CAP);
+    let mut stderr = Pipe::new(err, STDERR_CAP);
 
     let start = Instant::now();
     let mut threads_peak = 0usize;
@@ -348,16 +355,22 @@ pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Dura
             timed_out = Some(deadline);
             break if r == pid { (Some(status), Some(usage)) } else { (None, None) };
         }
-        std::thread::sleep(Duration::from_millis(2));
+        // Up to 2 ms, or less when the child writes: its pipes never fill and block it.
+        wait_readable(&[stdout.fd(), stderr.fd()], 2);
+        stdout.drain();
+        stderr.drain();
     };
+    lifeline::set_current_child(0);
     // The pid is reaped; `Child` must not try to wait on it again.
     drop(child);
-    let out = stdout.join().unwrap_or_default();
-    let err = stderr.join().unwrap_or_default();
+    // Whatever the child wrote is in the pipes now; a grandchild holding them open gets no wait.
+    stdout.drain();
+    stderr.drain();
+    let out = stdout.text();
+    let err = stderr.text();
     let peak_rss_bytes = usage.map(|u| u.ru_maxrss as u64 * 1024);
     let threads_peak = (threads_peak > 0).then_some(threads_peak);
-    let last_words =
-        err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no stderr)").trim().to_string();
+    let last_words = last_words(&err);
 
     let end = if let Some(after) = timed_out {
         ChildEnd::Timeout(after)
@@ -373,10 +386,126 @@ pub fn spawn_child(exe: &std::path::Path, request: &ChildRequest, deadline: Dura
                 "child exited with status {} and no report: {last_words}",
                 libc::WEXITSTATUS(s)
             )),
-            _ => ChildEnd::Died(format!("lost track of child {pid}: {last_words}")),
+            _ => ChildEnd::Died(format!(
+                "lost track of child {pid} ({}): {last_words}",
+                std::io::Error::last_os_error()
+            )),
         }
     };
     ChildRun { end, peak_rss_bytes, threads_peak }
+}
+
+/// The child's report is one line; anything near this is a runaway child, not a report.
+const STDOUT_CAP: usize = 16 << 20;
+/// Of stderr, the first and the last this many bytes are kept (the cause is usually at one end).
+const STDERR_CAP: usize = 64 << 10;
+/// Lines of stderr kept in a failed row: the cause of a crash is often a line or two before
+/// the runtime's own last words ("failed to set up alternative stack guard page: … (os error
+/// 12)" before "fatal runtime error: failed to initiate panic").
+const LAST_LINES: usize = 3;
+/// Longest stderr line kept in a row.
+const LINE_CHARS: usize = 300;
+
+/// The lines of a dead child's stderr that carry its cause, as one line: the first line that
+/// names an OS error (when it is not among the last ones), then the last few, joined by " | ".
+pub fn last_words(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() {
+        return "(no stderr)".to_string();
+    }
+    let tail_from = lines.len().saturating_sub(LAST_LINES);
+    let mut kept: Vec<&str> = Vec::new();
+    if let Some(os) = lines[..tail_from].iter().find(|l| l.contains("os error")) {
+        kept.push(os);
+    }
+    kept.extend(&lines[tail_from..]);
+    kept.iter()
+        .map(|l| {
+            if l.chars().count() > LINE_CHARS {
+                format!("{}…", l.chars().take(LINE_CHARS).collect::<String>())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// One of the child's output pipes, read without blocking. Keeps everything up to `cap`
+/// bytes; past it, the first `cap` bytes and the last `cap`.
+struct Pipe<R: Read + AsRawFd> {
+    reader: Option<R>,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    cap: usize,
+    truncated: bool,
+}
+
+impl<R: Read + AsRawFd> Pipe<R> {
+    fn new(reader: R, cap: usize) -> Self {
+        // SAFETY: fcntl on a descriptor this pipe owns.
+        unsafe {
+            let fd = reader.as_raw_fd();
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+            }
+        }
+        Pipe { reader: Some(reader), head: Vec::new(), tail: Vec::new(), cap, truncated: false }
+    }
+
+    fn fd(&self) -> Option<RawFd> {
+        self.reader.as_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    /// Reads what is there now; at end of file (or an error) the pipe is closed.
+    fn drain(&mut self) {
+        let mut buf = [0u8; 16 * 1024];
+        while let Some(reader) = self.reader.as_mut() {
+            match reader.read(&mut buf) {
+                Ok(0) => self.reader = None,
+                Ok(n) => self.keep(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(_) => self.reader = None,
+            }
+        }
+    }
+
+    fn keep(&mut self, bytes: &[u8]) {
+        let room = self.cap.saturating_sub(self.head.len());
+        let (first, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(first);
+        if rest.is_empty() {
+            return;
+        }
+        self.tail.extend_from_slice(rest);
+        if self.tail.len() > 2 * self.cap {
+            self.tail.drain(..self.tail.len() - self.cap);
+            self.truncated = true;
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut text = String::from_utf8_lossy(&self.head).into_owned();
+        if self.truncated {
+            text.push_str("\n…\n");
+        }
+        text.push_str(&String::from_utf8_lossy(&self.tail));
+        text
+    }
+}
+
+/// Waits up to `ms` milliseconds for any of the open pipes to have data or close.
+fn wait_readable(pipes: &[Option<RawFd>], ms: libc::c_int) {
+    let mut fds: Vec<libc::pollfd> =
+        pipes.iter().flatten().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
+    if fds.is_empty() {
+        std::thread::sleep(Duration::from_millis(ms as u64));
+        return;
+    }
+    // SAFETY: poll on descriptors we own, with a length that matches the vector.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
 }
 
 pub fn signal_name(sig: libc::c_int) -> String {

@@ -51,6 +51,8 @@ fn delta(a: Injected, b: Injected) -> Injected {
         stalls: a.stalls - b.stalls,
         bad_requests: a.bad_requests - b.bad_requests,
         too_large: a.too_large - b.too_large,
+        idle_closed: a.idle_closed - b.idle_closed,
+        header_timeouts: a.header_timeouts - b.header_timeouts,
     }
 }
 

@@ -56,7 +56,7 @@ fn a_child_killed_by_a_signal_is_reported_with_its_name_and_last_line() {
     match run.end {
         ChildEnd::Died(why) => assert_eq!(
             why,
-            "child died by signal SIGABRT: fatal runtime error: failed to set up alternative stack guard page"
+            "child died by signal SIGABRT: thread spawned | fatal runtime error: failed to set up alternative stack guard page"
         ),
         other => panic!("expected a death by signal, got {other:?}"),
     }

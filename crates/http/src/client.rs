@@ -22,30 +22,71 @@ pub struct Endpoint {
     pub base: String,
 }
 
-/// Parses and resolves a target URL: `http://HOST[:PORT][/]`, nothing else.
+/// Parses and resolves a target URL: `http://HOST[:PORT][/]`, nothing else. HOST is a name,
+/// an IPv4 address or a bracketed IPv6 address; PORT is 1 to 65535 (80 when left out). The
+/// error names `--target`, the flag every user-given URL comes from, and says what is wrong.
 pub fn parse_target(url: &str) -> Result<Endpoint, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("the target must be an http:// URL like http://127.0.0.1:8080, got {url:?}")
-    })?;
-    let authority = rest.strip_suffix('/').unwrap_or(rest);
-    if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
-        return Err(format!("the target must be http://HOST:PORT without a path, got {url:?}"));
-    }
-    let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
+    let bad = |why: &str| format!("--target {url:?}: {why}");
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Err(if url.starts_with("https://") {
+            bad("https is not supported; the target server speaks plain http://")
+        } else {
+            format!("--target must be an http:// URL like http://127.0.0.1:8080, got {url:?}")
+        });
     };
-    let addrs: Vec<SocketAddr> = with_port
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if let Some(c) = authority.chars().find(|c| ['/', '?', '#'].contains(c)) {
+        return Err(bad(&format!("must be http://HOST:PORT with no path, query or fragment (found {c:?})")));
+    }
+    if authority.contains('@') {
+        return Err(bad("user names and passwords (user@host) are not supported"));
+    }
+    if authority.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("spaces and control characters are not allowed"));
+    }
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let Some((v6, after)) = inner.split_once(']') else {
+            return Err(bad("'[' opens an IPv6 address but no ']' closes it"));
+        };
+        if v6.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(bad(&format!("{v6:?} in brackets is not an IPv6 address")));
+        }
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':').ok_or_else(|| bad("after ']' only :PORT may follow"))?),
+        };
+        (&authority[..v6.len() + 2], port)
+    } else {
+        match authority.split_once(':') {
+            Some((_, p)) if p.contains(':') => {
+                return Err(bad("an IPv6 address needs brackets, like http://[::1]:8080"));
+            }
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    let port: u16 = match port {
+        None => 80,
+        Some(p) => match p.parse::<u32>() {
+            Ok(n @ 1..=65535) if p.chars().all(|c| c.is_ascii_digit()) => n as u16,
+            _ => return Err(bad(&format!("port {p:?} is not a number from 1 to 65535"))),
+        },
+    };
+    let with_port = format!("{host}:{port}");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = (bare, port)
         .to_socket_addrs()
-        .map_err(|e| format!("could not resolve the target {authority:?}: {e}"))?
+        .map_err(|e| bad(&format!("could not resolve {bare:?}: {e}")))?
         .collect();
     let addr = addrs
         .iter()
         .find(|a| a.is_ipv4())
         .or(addrs.first())
         .copied()
-        .ok_or_else(|| format!("the target {authority:?} resolves to no address"))?;
+        .ok_or_else(|| bad(&format!("{bare:?} resolves to no address")))?;
     Ok(Endpoint { addr, authority: with_port, base: format!("http://{authority}") })
 }
 
@@ -287,6 +328,27 @@ mod tests {
         assert!(parse_target("127.0.0.1:1").is_err());
         assert!(parse_target("http://127.0.0.1:1/work").is_err());
         assert!(parse_target("http://").is_err());
+        assert_eq!(parse_target("http://[::1]:8080").unwrap().addr, "[::1]:8080".parse().unwrap());
+        assert_eq!(parse_target("http://[::1]:8080").unwrap().authority, "[::1]:8080");
+        for (url, why) in [
+            ("http://[::1", "no ']' closes it"),
+            ("http://[::1]x", "only :PORT"),
+            ("http://[zz]:1", "not an IPv6 address"),
+            ("http://127.0.0.1:99999", "port \"99999\" is not a number from 1 to 65535"),
+            ("http://127.0.0.1:0", "from 1 to 65535"),
+            ("http://127.0.0.1:+80", "from 1 to 65535"),
+            ("http://127.0.0.1:", "from 1 to 65535"),
+            ("http://user@host/", "user names and passwords"),
+            ("http://::1:80", "needs brackets"),
+            ("http://:80", "no host"),
+            ("http://a b:80", "spaces"),
+            ("https://127.0.0.1:1", "https is not supported"),
+            ("http://127.0.0.1:1?x", "no path, query or fragment"),
+        ] {
+            let err = parse_target(url).unwrap_err();
+            assert!(err.contains(why), "{url}: {err}");
+            assert!(err.starts_with("--target"), "{url}: {err}");
+        }
     }
 
     #[test]

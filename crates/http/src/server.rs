@@ -10,7 +10,15 @@
 //!
 //! Limits: request heads over `max_header_bytes` get 431; requests with a body get 413;
 //! connections over `max_connections` are closed at once (counted as refused); anything
-//! unparsable gets 400 from hyper or from the router. Nothing a client sends can panic it.
+//! unparsable gets 400 from hyper or from the router. A connection that has not sent a whole
+//! request head within `header_timeout` (from its first byte, or from accept), or that sits
+//! idle between requests (or does not read its answer) for `idle_timeout`, is closed and
+//! counted. Answers are streamed a [`body::CHUNK`] at a time, so what a connection holds is
+//! bounded: its read buffer (at most `max_header_bytes`), hyper's write buffer and one chunk,
+//! whatever the client reads or does not. Nothing a client sends can panic it.
+
+mod body;
+mod conn;
 
 use std::convert::Infallible;
 use std::fmt;
@@ -19,7 +27,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, TRANSFER_ENCODING};
 use hyper::service::service_fn;
@@ -36,6 +43,12 @@ use tokio::sync::Semaphore;
 const LISTEN_BACKLOG: u32 = 4096;
 /// hyper refuses a read buffer under 8 KiB.
 const MIN_HEADER_BYTES: usize = 8192;
+/// The longest header or idle timeout a server accepts.
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+pub use body::CHUNK as BODY_CHUNK_BYTES;
+use body::ReplyBody;
+use conn::{Activity, Expired, WatchedIo};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfig {
@@ -52,6 +65,10 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Longest request head (request line and headers); longer gets 431.
     pub max_header_bytes: usize,
+    /// A request head must arrive whole within this from its first byte (or from accept).
+    pub header_timeout: Duration,
+    /// A connection with no new request, or not reading its answer, closes after this.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,9 +81,14 @@ impl Default for ServerConfig {
             threads: default_threads(),
             max_connections: 16_384,
             max_header_bytes: 16 * 1024,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
+
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every core: the server's handlers are short and mostly wait on timers.
 pub fn default_threads() -> usize {
@@ -115,6 +137,17 @@ impl ServerConfig {
                 self.max_header_bytes
             ));
         }
+        for (flag, value) in
+            [("--header-timeout", self.header_timeout), ("--idle-timeout", self.idle_timeout)]
+        {
+            if value.is_zero() || value > MAX_TIMEOUT {
+                return Err(format!(
+                    "{flag} must be more than 0s and at most {}, got {}",
+                    format_duration(MAX_TIMEOUT),
+                    format_duration(value)
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -149,6 +182,10 @@ pub struct Injected {
     pub bad_requests: u64,
     /// Requests refused for their size: 431 (head too large) and 413 (a body).
     pub too_large: u64,
+    /// Connections closed for idleness: no new request, or an answer not read, for the idle timeout.
+    pub idle_closed: u64,
+    /// Connections closed for sending no whole request head within the header timeout.
+    pub header_timeouts: u64,
 }
 
 impl fmt::Display for Injected {
@@ -156,7 +193,7 @@ impl fmt::Display for Injected {
         write!(
             f,
             "{} ok, {} errors (500), {} resets, {} stalls injected; {} bad requests, {} too large; \
-             {} connections served, {} refused",
+             {} connections served, {} refused, {} closed idle, {} closed for a slow or missing request head",
             self.ok,
             self.errors,
             self.resets,
@@ -164,7 +201,9 @@ impl fmt::Display for Injected {
             self.bad_requests,
             self.too_large,
             self.connections,
-            self.refused_connections
+            self.refused_connections,
+            self.idle_closed,
+            self.header_timeouts
         )
     }
 }
@@ -180,6 +219,8 @@ struct Counters {
     stalls: AtomicU64,
     bad_requests: AtomicU64,
     too_large: AtomicU64,
+    idle_closed: AtomicU64,
+    header_timeouts: AtomicU64,
 }
 
 fn bump(counter: &AtomicU64) {
@@ -199,6 +240,8 @@ impl Counters {
             stalls: get(&self.stalls),
             bad_requests: get(&self.bad_requests),
             too_large: get(&self.too_large),
+            idle_closed: get(&self.idle_closed),
+            header_timeouts: get(&self.header_timeouts),
         }
     }
 }
@@ -226,11 +269,24 @@ impl Server {
     /// Binds and starts serving; returns once the listener is bound.
     pub fn start(config: ServerConfig) -> Result<Server, String> {
         config.validate()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(config.threads)
-            .thread_name("shootout-server")
-            .enable_all()
-            .build()
+        // tokio panics when the OS refuses its worker threads (a low `ulimit -u`): a probe
+        // thread first turns the common case into the OS's reason, and catching the panic
+        // covers a refusal that comes later, so a case fails with a reason instead of the run.
+        std::thread::Builder::new()
+            .name("shootout-server-probe".into())
+            .spawn(|| {})
+            .map_err(|e| format!("could not start the server's threads: {e}"))?
+            .join()
+            .map_err(|_| "the server's probe thread panicked".to_string())?;
+        let build = std::panic::AssertUnwindSafe(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(config.threads)
+                .thread_name("shootout-server")
+                .enable_all()
+                .build()
+        });
+        let runtime = std::panic::catch_unwind(build)
+            .map_err(|_| "could not start the server's threads: the OS refused them".to_string())?
             .map_err(|e| format!("could not build the server's tokio runtime: {e}"))?;
         let listener = {
             // Binding needs the runtime's reactor; entering it (unlike block_on) is allowed
@@ -323,15 +379,28 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
         let builder = builder.clone();
         tokio::spawn(async move {
             let _open = OpenConnection { _permit: permit, state: Arc::clone(&state) };
+            let activity = Activity::new();
+            let io = TokioIo::new(WatchedIo::new(stream, Arc::clone(&activity)));
             let service_state = Arc::clone(&state);
-            let service = service_fn(move |req| handle(req, Arc::clone(&service_state)));
-            if let Err(e) = builder.serve_connection(TokioIo::new(stream), service).await {
-                // hyper has already answered 400 or 431 to what it could not parse.
-                if e.is_parse_too_large() {
-                    bump(&state.counters.too_large);
-                } else if e.is_parse() {
-                    bump(&state.counters.bad_requests);
+            let service_activity = Arc::clone(&activity);
+            let service = service_fn(move |req| {
+                let in_flight = service_activity.request();
+                let state = Arc::clone(&service_state);
+                async move {
+                    let reply = handle(req, state).await?;
+                    Ok::<_, InjectedReset>(reply.map(|body| body.mark(in_flight.responding())))
                 }
+            });
+            let (header, idle) = (state.config.header_timeout, state.config.idle_timeout);
+            match conn::watch(builder.serve_connection(io, service), &activity, header, idle).await {
+                Ok(Ok(())) => {}
+                // hyper has already answered 400 or 431 to what it could not parse.
+                Ok(Err(e)) if e.is_parse_too_large() => bump(&state.counters.too_large),
+                Ok(Err(e)) if e.is_parse() => bump(&state.counters.bad_requests),
+                Ok(Err(_)) => {}
+                // Dropping the connection closes it.
+                Err(Expired::Idle) => bump(&state.counters.idle_closed),
+                Err(Expired::Header) => bump(&state.counters.header_timeouts),
             }
         });
     }
@@ -361,10 +430,10 @@ impl fmt::Display for InjectedReset {
 
 impl std::error::Error for InjectedReset {}
 
-type Reply = Response<Full<Bytes>>;
+type Reply = Response<ReplyBody>;
 
 fn text(status: StatusCode, body: impl Into<Bytes>) -> Reply {
-    let mut reply = Response::new(Full::new(body.into()));
+    let mut reply = Response::new(ReplyBody::whole(body));
     *reply.status_mut() = status;
     reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     reply
@@ -451,7 +520,9 @@ async fn work(query: &str, state: &State) -> Result<Reply, InjectedReset> {
     match state.config.faults.fault_for(id) {
         None => {
             bump(&state.counters.ok);
-            Ok(text(StatusCode::OK, shootout_core::http::body(id, bytes)))
+            let mut reply = Response::new(ReplyBody::work(id, bytes));
+            reply.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            Ok(reply)
         }
         Some(Fault::Error) => {
             bump(&state.counters.errors);

@@ -41,36 +41,56 @@ pub fn block_stop_signals() -> Result<(), String> {
     Ok(())
 }
 
-/// Waits for SIGINT, SIGTERM (after [`block_stop_signals`]) or stdin's end.
+/// Waits for SIGINT, SIGTERM (after [`block_stop_signals`]) or stdin's end. The signals are
+/// taken on the calling thread; only watching stdin needs a thread, and if that thread cannot
+/// start, the signals still stop the server.
 pub fn wait() -> StopReason {
-    let (tx, rx) = mpsc::channel();
-    let signals = tx.clone();
-    let _ = std::thread::Builder::new().name("stop-signal".into()).spawn(move || {
-        // SAFETY: sigwait on a set we own, with the signals blocked in every thread.
-        let signal = unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            libc::sigaddset(&mut set, libc::SIGINT);
-            libc::sigaddset(&mut set, libc::SIGTERM);
-            let mut signal = 0;
-            (libc::sigwait(&set, &mut signal) == 0).then_some(signal)
-        };
-        if let Some(signal) = signal {
-            let _ = signals.send(StopReason::Signal(signal));
-        }
-    });
     if stdin_can_close() {
-        let _ = std::thread::Builder::new().name("stop-stdin".into()).spawn(move || {
+        let (tx, rx) = mpsc::channel();
+        let watcher = std::thread::Builder::new().name("stop-stdin".into()).spawn(move || {
             let mut sink = [0u8; 256];
             let mut stdin = std::io::stdin();
             while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
             let _ = tx.send(StopReason::StdinClosed);
         });
-    } else {
-        drop(tx);
+        match watcher {
+            Ok(_) => loop {
+                if let Some(signal) = take_signal(Some(std::time::Duration::from_millis(100))) {
+                    return StopReason::Signal(signal);
+                }
+                if let Ok(reason) = rx.try_recv() {
+                    return reason;
+                }
+            },
+            Err(e) => eprintln!("warning: cannot watch stdin ({e}); stop with Ctrl-C or SIGTERM"),
+        }
     }
-    // Every sender gone means no waiter could start: stop rather than wait forever.
-    rx.recv().unwrap_or(StopReason::StdinClosed)
+    loop {
+        if let Some(signal) = take_signal(None) {
+            return StopReason::Signal(signal);
+        }
+    }
+}
+
+/// Takes a pending SIGINT or SIGTERM, waiting at most `timeout` (`None`: until one comes).
+fn take_signal(timeout: Option<std::time::Duration>) -> Option<i32> {
+    // SAFETY: sigset operations on a set we own; sigtimedwait with a timespec we own, the
+    // signals blocked in every thread by `block_stop_signals`.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        let signal = match timeout {
+            Some(t) => {
+                let ts =
+                    libc::timespec { tv_sec: t.as_secs() as libc::time_t, tv_nsec: t.subsec_nanos() as _ };
+                libc::sigtimedwait(&set, std::ptr::null_mut(), &ts)
+            }
+            None => libc::sigwaitinfo(&set, std::ptr::null_mut()),
+        };
+        (signal > 0).then_some(signal)
+    }
 }
 
 /// A terminal (Ctrl-D) or a pipe: an end of input there means "stop".
