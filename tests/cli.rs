@@ -39,7 +39,7 @@ fn bad_names_and_durations_are_one_line_and_exit_2() {
     assert_usage_error(&["run", "--sleep", "2m"], "--sleep must be at most 60s, got 120s");
     assert_usage_error(
         &["run", "--strategy", "nope"],
-        "unknown strategy \"nope\"; valid: sequential, threads, rayon, tokio, async-std, smol",
+        &format!("unknown strategy \"nope\"; valid: {}", shootout_harness::registry::names().join(", ")),
     );
     assert_usage_error(&["run", "--workload", "nap"], "unknown workload \"nap\"");
     assert_usage_error(&["run", "--mode", "fast"], "invalid value 'fast'");
@@ -54,7 +54,7 @@ fn list_names_every_strategy_and_workload() {
     let out = shootout(&["list"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for name in ["sequential", "threads", "rayon", "tokio", "async-std", "smol"] {
+    for name in shootout_harness::registry::names() {
         assert!(text.contains(name), "{name} missing from:\n{text}");
     }
     for w in ["sleep", "fan-out", "http", "queue"] {
@@ -218,4 +218,44 @@ fn a_workloads_flags_alone_run_only_that_workload() {
     let workloads: Vec<&str> = results.cases.iter().map(|r| r.workload.as_str()).collect();
     assert_eq!(workloads, ["http"]);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The quick run's last screen is the answer: a ranking per workload and the decision guide,
+/// every line within 120 columns (tables fitted to 100), and the run saved where it says.
+#[test]
+fn a_run_ends_with_the_ranking_and_the_guide_within_120_columns() {
+    let dir = temp_dir("verdict");
+    let out = Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args([
+            "run",
+            "--workload",
+            "sleep",
+            "--tasks",
+            "20",
+            "--sleep",
+            "10ms",
+            "--strategy",
+            "threads,tokio,smol",
+        ])
+        .args(["--repeat", "2"])
+        .env("CARGO_TARGET_DIR", &dir)
+        .output()
+        .expect("run shootout");
+    let (text, err) = (String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let ranking = text.find("Ranking: sleep (2 cases)").unwrap_or_else(|| panic!("no ranking:\n{text}"));
+    let guide = text.find("Decision guide").unwrap_or_else(|| panic!("no guide:\n{text}"));
+    assert!(ranking < guide && text[guide..].contains("- Many waits"), "{text}");
+    assert!(text.contains("Legend: × best = median ÷ the best median"), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 120, "{} columns: {line}", line.chars().count());
+    }
+    // Saved by default under the target directory, and the path is said.
+    let saved: Vec<_> =
+        std::fs::read_dir(dir.join("shootout")).expect("saved by default").flatten().collect();
+    assert_eq!(saved.len(), 1);
+    let results = saved[0].path().join("results.json");
+    assert!(err.contains(&format!("`shootout report {}`", results.display())), "{err}");
+    Results::from_json(&std::fs::read_to_string(&results).unwrap()).expect("results parse back");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -141,6 +141,11 @@ impl Outputs {
         if names.is_empty() { String::new() } else { format!("; wrote {}", names.join(", ")) }
     }
 
+    /// The `--out` directory (or the default save directory), if any.
+    pub fn out_dir(&self) -> Option<&Path> {
+        self.out_dir.as_deref()
+    }
+
     /// One line per output whose last write failed.
     pub fn errors(&self) -> Vec<String> {
         self.list.iter().filter_map(|o| o.error.clone()).collect()

@@ -105,6 +105,13 @@ pub fn report(args: &ReportArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return crate::usage_error(e),
     };
+    if let Some(load) = results.env.load.filter(|l| l.busy()) {
+        eprintln!(
+            "shootout: warning: {} was measured on a busy machine: {}",
+            args.results.display(),
+            load.describe()
+        );
+    }
     // Every output path before anything is written: a bad one is bad input (exit 2).
     for (flag, path) in [("--markdown", &args.markdown), ("--splice", &args.splice)] {
         if let Some(path) = path

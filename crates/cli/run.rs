@@ -9,7 +9,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use shootout_core::results::{Results, Status};
 use shootout_core::{Case, Context, Preset, SpecError, Target, Workload, catalog, format_duration};
+use shootout_harness::load::LoadMeter;
 use shootout_harness::runner::{self, Event, Plan};
+use shootout_harness::terminal::{self, Layout};
 use shootout_harness::{env, registry, table};
 
 use crate::outputs::Outputs;
@@ -59,6 +61,15 @@ pub struct RunArgs {
     /// Exit with status 1 when any row failed or timed out (for CI), not only when a case measured nothing
     #[arg(long)]
     pub strict: bool,
+    /// Only the cases whose names match, e.g. 'queue/mpmc/*' or '*/c=10/*' (* matches any text)
+    #[arg(long, value_name = "GLOB")]
+    pub case: Option<String>,
+    /// Show every column at full width (default: the columns that answer each case, fitted to the terminal or 100 columns)
+    #[arg(long)]
+    pub wide: bool,
+    /// Do not save the run when no --json, --csv, --markdown or --out is given (default: save into target/shootout/<time>/)
+    #[arg(long)]
+    pub no_save: bool,
     #[command(flatten)]
     pub sleep: SleepFlags,
     #[command(flatten)]
@@ -156,6 +167,15 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         };
         cases.extend(custom.unwrap_or_else(|| catalog::cases_of(w, preset)));
     }
+    if let Some(glob) = &args.case {
+        let all = cases.len();
+        cases.retain(|c| glob_match(glob, &c.name));
+        if cases.is_empty() {
+            return Err(SpecError::new(format!(
+                "--case {glob:?} matches none of the {all} case(s) selected; `shootout list` names them"
+            )));
+        }
+    }
     let target = match &args.target {
         // The http crate's parser, the one the clients use: one reading of a URL everywhere.
         Some(url) => {
@@ -183,6 +203,45 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
     Ok(Resolved { preset, plan, workloads })
 }
 
+/// `*` matches any text (also across `/`); everything else matches itself.
+pub fn glob_match(glob: &str, name: &str) -> bool {
+    let parts: Vec<&str> = glob.split('*').collect();
+    let (first, rest) = parts.split_first().expect("split yields one part at least");
+    let Some(mut tail) = name.strip_prefix(first) else { return false };
+    let Some((last, middle)) = rest.split_last() else { return tail.is_empty() };
+    for part in middle {
+        match tail.find(part) {
+            Some(at) => tail = &tail[at + part.len()..],
+            None => return false,
+        }
+    }
+    tail.len() >= last.len() && tail.ends_with(last)
+}
+
+/// Where a run is saved when no output is named: `target/shootout/<UTC time>/` under the
+/// cargo target directory (`CARGO_TARGET_DIR`, else `./target`).
+fn default_save_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    target.join("shootout").join(utc_stamp(std::time::SystemTime::now()))
+}
+
+/// `2026-11-27T14-05-09Z`: sortable, and a valid file name everywhere.
+fn utc_stamp(at: std::time::SystemTime) -> String {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
+}
+
 /// Asks `--target` for its `/config` once per HTTP case before the first case runs (a short
 /// timeout), so an unreachable, foreign or differently configured server is one line and
 /// exit status 2, not a table of identical failures.
@@ -205,6 +264,17 @@ pub fn run(args: &RunArgs) -> i32 {
     if let Err(e) = probe_target(&plan) {
         return crate::usage_error(e);
     }
+    // Saved by default, so `report` and `compare` work on the last run without running it again.
+    let mut args = args.clone();
+    let saving_by_default = !args.no_save
+        && args.json.is_none()
+        && args.csv.is_none()
+        && args.markdown.is_none()
+        && args.out.is_none();
+    if saving_by_default {
+        args.out = Some(default_save_dir());
+    }
+    let args = &args;
     // Last of the checks, as it may create the --out directory.
     let mut outputs = match Outputs::check(args) {
         Ok(o) => o,
@@ -234,7 +304,7 @@ pub fn run(args: &RunArgs) -> i32 {
     );
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} eta {eta} {msg}")
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -242,7 +312,9 @@ pub fn run(args: &RunArgs) -> i32 {
     let started = Instant::now();
     let mut cases_done = 0usize;
     let total_cases = plan.cases.len();
-    let results = runner::run(&plan, env, &mut |event, results| match event {
+    let layout = Layout::for_stdout(args.wide);
+    let meter = LoadMeter::start();
+    let mut results = runner::run(&plan, env, &mut |event, results| match event {
         Event::Planned(n) => bar.set_length(n as u64),
         Event::Baseline { strategy } => {
             bar.set_message(format!("start-up · {strategy}"));
@@ -257,19 +329,33 @@ pub fn run(args: &RunArgs) -> i32 {
             bar.set_message(format!("{case} · {strategy} · {phase}"));
             bar.inc(1);
         }
-        Event::Unneeded => bar.set_length(bar.length().unwrap_or(1).saturating_sub(1)),
+        // A child that will not run counts as done: the total never shrinks under the reader.
+        Event::Unneeded => bar.inc(1),
         Event::BaselinesDone => {
-            bar.suspend(|| println!("\n{}", table::baseline_table(&results.baselines).to_text()));
+            bar.suspend(|| println!("\n{}", terminal::baseline_text(&results.baselines, layout)));
         }
         Event::CaseDone(case) => {
             cases_done += 1;
             let rows = table::rows_of(results, &case.name);
-            bar.suspend(|| println!("{}", table::case_table(&case.name, &rows).to_text()));
+            bar.suspend(|| {
+                println!("{}", terminal::case_text(&case.name, &rows, layout));
+                if cases_done == 1 {
+                    println!("{}", terminal::legend(layout));
+                }
+            });
             outputs.write(results);
         }
     });
     bar.finish_and_clear();
+    results.env.load = meter.and_then(|m| m.finish());
     outputs.write(&results);
+    println!("{}", terminal::verdict(&results, layout));
+    if let Some(load) = results.env.load.filter(|l| l.busy()) {
+        eprintln!(
+            "shootout: warning: the machine was busy: {}; numbers from a busy machine are not reproducible",
+            load.describe()
+        );
+    }
     let ok = results.cases.iter().filter(|r| r.status == Status::Ok).count();
     eprintln!(
         "shootout: {} rows ({ok} ok) in {:.1} s{}",
@@ -277,6 +363,13 @@ pub fn run(args: &RunArgs) -> i32 {
         started.elapsed().as_secs_f64(),
         outputs.wrote()
     );
+    if let Some(dir) = outputs.out_dir().filter(|_| outputs.errors().is_empty()) {
+        eprintln!(
+            "shootout: the full report is {}; `shootout report {}` renders it again, `shootout compare` sets runs side by side",
+            dir.join("report.md").display(),
+            dir.join("results.json").display()
+        );
+    }
     exit_status(args, &results, &outputs.errors())
 }
 
@@ -307,4 +400,30 @@ fn exit_status(args: &RunArgs, results: &Results, write_errors: &[String]) -> i3
         code = 1;
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glob_star_matches_any_text_and_the_rest_matches_itself() {
+        assert!(glob_match("queue/mpmc/*", "queue/mpmc/p=4/c=4/b=1/m=20000"));
+        assert!(glob_match("*/c=10/*", "queue/spmc/p=1/c=10/b=100/m=40/wait=10ms"));
+        assert!(glob_match("sleep/timer/n=100/d=10ms", "sleep/timer/n=100/d=10ms"));
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("a*b*c", "a-b-b-c"));
+        assert!(!glob_match("queue/mpmc/*", "queue/mpsc/p=4"));
+        assert!(!glob_match("sleep/timer/n=100", "sleep/timer/n=1000/d=10ms"));
+        assert!(!glob_match("*x", "x-y"));
+        assert!(!glob_match("ab*ba", "aba"));
+    }
+
+    #[test]
+    fn the_save_directory_is_named_by_utc_time() {
+        let at = |secs| std::time::UNIX_EPOCH + Duration::from_secs(secs);
+        assert_eq!(utc_stamp(at(0)), "1970-01-01T00-00-00Z");
+        assert_eq!(utc_stamp(at(951_782_400 + 3_661)), "2000-02-29T01-01-01Z");
+        assert_eq!(utc_stamp(at(1_795_789_800)), "2026-11-27T14-30-00Z");
+    }
 }

@@ -289,11 +289,32 @@ fn finish_row(slot: &mut Slot, units: u64, baseline: Option<&Baseline>) {
         });
     }
     if let Some(ideal) = row.ideal_ns.filter(|i| *i > 0) {
-        row.x_ideal = Some(median as f64 / ideal as f64);
+        let x_ideal = median as f64 / ideal as f64;
+        row.x_ideal = Some(x_ideal);
+        if let Some(why) = below_floor(x_ideal) {
+            row.status = Status::Failed;
+            row.verified = false;
+            row.error = Some(why);
+        }
     }
     if let (Some(peak), Some(base)) = (row.peak_rss_bytes, baseline.and_then(|b| b.peak_rss_bytes)) {
         row.mem_per_task_bytes = Some(peak.saturating_sub(base) as f64 / units.max(1) as f64);
     }
+}
+
+/// The share of the ideal time under which a result is a bug, never a row (fairness rule 10):
+/// the floor is physical, so only timer jitter and calibration error can put an honest run a
+/// little under it.
+pub const FLOOR_TOLERANCE: f64 = 0.95;
+
+/// Why a median at `x_ideal` × the ideal time cannot be a result, if it cannot.
+pub fn below_floor(x_ideal: f64) -> Option<String> {
+    (x_ideal < FLOOR_TOLERANCE).then(|| {
+        format!(
+            "faster than the physical floor ({x_ideal:.2} × ideal, under {FLOOR_TOLERANCE}): the strategy did less \
+             work than the case asks, a bug, not a result"
+        )
+    })
 }
 
 /// Runs one child to completion (or to its deadline) and gathers what the OS knows of it.
@@ -521,4 +542,36 @@ pub fn signal_name(sig: libc::c_int) -> String {
         _ => return format!("{sig}"),
     };
     name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shootout_core::Summary;
+
+    fn slot_with(ideal_ms: u64, samples_ms: &[u64]) -> Slot {
+        let mut row = CaseResult::empty("queue", "queue/x", serde_json::json!({}), "rayon", 3);
+        row.ideal_ns = Some(ideal_ms * 1_000_000);
+        let timed = samples_ms
+            .iter()
+            .map(|ms| Timed { wall_ns: ms * 1_000_000, cpu_ns: 0, summary: Summary::default() })
+            .collect();
+        Slot { row, timed, rss: Vec::new(), threads: 0, live: true, spent: Duration::ZERO }
+    }
+
+    /// Rule 10: the published rayon row at 0.55 × ideal (it ran more consumers than asked)
+    /// becomes a failed row that says why; a run at the floor stays a result.
+    #[test]
+    fn a_median_under_95_percent_of_the_ideal_is_failed_not_a_result() {
+        let mut fast = slot_with(100, &[54, 55, 56]);
+        finish_row(&mut fast, 1, None);
+        assert_eq!(fast.row.status, Status::Failed);
+        assert!(!fast.row.verified);
+        assert!(fast.row.error.as_deref().unwrap().contains("faster than the physical floor (0.55 × ideal"));
+
+        let mut honest = slot_with(100, &[96, 101, 103]);
+        finish_row(&mut honest, 1, None);
+        assert_eq!(honest.row.status, Status::Ok);
+        assert!(honest.row.verified && honest.row.error.is_none());
+    }
 }

@@ -2,8 +2,12 @@
 //! terminal's, or 100 columns), and the legend printed under the first table. `--wide` shows
 //! every column at full width.
 
-use shootout_core::results::{Baseline, CaseResult};
+use shootout_core::results::{Baseline, CaseResult, Results};
 
+use crate::report::format::plural;
+use crate::report::ranking::{FLOOR, floor_summary};
+use crate::report::render::ranking_table;
+use crate::report::{case_views, decision_guide, ranked, ranking, ratio, strategies, workloads};
 use crate::table::{Table, baseline_table, case_table};
 
 /// The width tables fit when the terminal's is unknown (output to a file or a pipe).
@@ -88,6 +92,46 @@ pub fn legend(layout: Layout) -> String {
         parts.push("--wide shows p50, CPU, peak RSS and threads too");
     }
     wrap(&format!("Legend: {}.", parts.join("; ")), if layout.wide { u16::MAX } else { layout.width })
+}
+
+/// The answer a run ends with: a ranking per workload and the decision guide, fitted to
+/// `layout` (the same ranking and guide as report.md, as plain text).
+pub fn verdict(results: &Results, layout: Layout) -> String {
+    let views = case_views(results);
+    let names = strategies(results);
+    let width = if layout.wide { u16::MAX } else { layout.width };
+    let mut out = String::new();
+    for workload in workloads(results) {
+        let family: Vec<_> = views.iter().filter(|v| v.workload == workload && ranked(v)).collect();
+        if family.is_empty() {
+            continue;
+        }
+        let title = format!("Ranking: {workload} ({})", plural(family.len(), "case"));
+        out.push_str(&text(
+            &ranking_table(title, &ranking(&family, &names)).without(&["geomean × best"]),
+            layout,
+        ));
+        if let Some((measured, cases, g)) = floor_summary(&family) {
+            out.push_str(&wrap(
+                &format!(
+                    "Single-thread floor, not ranked: {FLOOR} at {} × best ({measured} of {cases} cases).",
+                    ratio(g)
+                ),
+                width,
+            ));
+        }
+        out.push('\n');
+    }
+    let guide = decision_guide(results, &views, &names);
+    if !guide.is_empty() {
+        out.push_str("Decision guide\n");
+        for line in guide {
+            let plain = line.replace("**", "").replace('`', "");
+            // Continuation lines hang under the text, so each recommendation reads as one item.
+            out.push_str(&wrap(&format!("- {plain}"), width).replace('\n', "\n  ").trim_end_matches(' '));
+        }
+    }
+    out
 }
 
 /// Greedy word wrap to `width` columns.

@@ -10,7 +10,7 @@ use super::guide::decision_guide;
 use super::ranking::{FLOOR, Standing, floor_summary, ranked, ranking};
 use crate::table::{self, Table};
 
-fn ranking_table(title: String, standings: &[Standing]) -> Table {
+pub(crate) fn ranking_table(title: String, standings: &[Standing]) -> Table {
     let mut table = Table::new(
         title,
         &[
@@ -63,6 +63,10 @@ pub fn machine_line(results: &Results) -> String {
     parts.push(format!("git {}", e.git));
     parts.push(format!("preset {}", if e.preset.is_empty() { "custom" } else { &e.preset }));
     parts.push(e.date.clone());
+    if let Some(load) = e.load {
+        let busy = if load.busy() { " — **a busy machine: not reproducible**" } else { "" };
+        parts.push(format!("{}{busy}", load.describe()));
+    }
     parts.join(" · ")
 }
 
