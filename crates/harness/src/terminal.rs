@@ -128,7 +128,7 @@ pub fn verdict(results: &Results, layout: Layout) -> String {
         for line in guide {
             let plain = line.replace("**", "").replace('`', "");
             // Continuation lines hang under the text, so each recommendation reads as one item.
-            out.push_str(&wrap(&format!("- {plain}"), width).replace('\n', "\n  ").trim_end_matches(' '));
+            out.push_str(wrap(&format!("- {plain}"), width).replace('\n', "\n  ").trim_end_matches(' '));
         }
     }
     out
