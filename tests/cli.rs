@@ -154,7 +154,8 @@ fn the_budget_rule_skips_with_its_prediction() {
     let seq = &results.cases[0];
     assert_eq!(seq.status, Status::Skipped);
     assert_eq!(seq.predicted_ns, Some(100_000_000_000));
-    assert_eq!(seq.error.as_deref(), Some("predicted 100 s > --max-case-time 1s"));
+    // The budget is the larger of --max-case-time and twice the floor (1 s): 2 s.
+    assert_eq!(seq.error.as_deref(), Some("predicted 100 s > budget 2s; run it with --max-case-time 101s"));
     let rayon = &results.cases[1];
     assert_eq!(rayon.status, Status::Skipped);
     assert!(rayon.samples_ns.is_empty());

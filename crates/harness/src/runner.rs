@@ -161,12 +161,16 @@ pub fn run_case(
             let predicted = case.spec.predict((entry.overlap)(plan.workers), &plan.context);
             row.predicted_ns = predicted.map(|d| d.as_nanos() as u64);
             let mut live = true;
-            if let Some(p) = predicted.filter(|p| *p > plan.max_case_time) {
+            let budget = case_budget(plan.max_case_time, ideal);
+            if let Some(p) = predicted.filter(|p| *p > budget) {
                 row.status = Status::Skipped;
+                // Rounded up to whole seconds, so the flag it names does run it.
+                let enough = Duration::from_secs(p.as_secs() + 1);
                 row.error = Some(format!(
-                    "predicted {} > --max-case-time {}",
+                    "predicted {} > budget {}; run it with --max-case-time {}",
                     shootout_core::duration::human(p.as_nanos() as f64),
-                    format_duration(plan.max_case_time)
+                    format_duration(budget),
+                    format_duration(enough)
                 ));
                 live = false;
             }
@@ -253,6 +257,14 @@ pub fn run_case(
     let mut rows: Vec<CaseResult> = slots.into_iter().map(|s| s.row).collect();
     crate::report::ranking::set_x_best(&mut rows);
     rows
+}
+
+/// The budget rule for one case: a strategy is skipped when its predicted time exceeds the
+/// larger of `--max-case-time` and twice the case's physical floor. A case whose floor alone
+/// is over the budget (the tutorial's 1,000 calls to a server that sleeps 1 s) still runs on
+/// every strategy that can finish near its floor; only those that cannot are skipped.
+pub fn case_budget(max_case_time: Duration, ideal: Option<Duration>) -> Duration {
+    max_case_time.max(ideal.map_or(Duration::ZERO, |i| i * 2))
 }
 
 /// Turns the verified repetitions into the row's statistics.
@@ -561,6 +573,14 @@ mod tests {
 
     /// Rule 10: the published rayon row at 0.55 × ideal (it ran more consumers than asked)
     /// becomes a failed row that says why; a run at the floor stays a result.
+    #[test]
+    fn the_budget_never_skips_a_strategy_that_finishes_near_the_floor() {
+        let ten = Duration::from_secs(10);
+        assert_eq!(case_budget(ten, None), ten);
+        assert_eq!(case_budget(ten, Some(Duration::from_secs(1))), ten);
+        assert_eq!(case_budget(ten, Some(Duration::from_secs(10))), Duration::from_secs(20));
+    }
+
     #[test]
     fn a_median_under_95_percent_of_the_ideal_is_failed_not_a_result() {
         let mut fast = slot_with(100, &[54, 55, 56]);
