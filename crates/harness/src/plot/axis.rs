@@ -62,8 +62,13 @@ impl Axis {
     /// nearest steps of the scale so the axis ends on a round value.
     pub fn range(&self, values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         let (lo, hi) = spread(values)?;
-        let (lo, hi) = (lo / 1.12, hi * 1.12);
-        Some((step_at_or_below(self.scale, lo), step_at_or_above(self.scale, hi)))
+        let top = step_at_or_above(self.scale, hi * 1.12);
+        // × best stays at or above 1 (its bars dip just below): start a little under the 1×
+        // gridline, not at 0.5×.
+        if self.scale == Scale::Ratio && lo >= 0.9 {
+            return Some((0.85, top));
+        }
+        Some((step_at_or_below(self.scale, lo / 1.12), top))
     }
 }
 
@@ -234,5 +239,6 @@ mod tests {
         let mem = Axis::new("memory per task", Scale::Bytes);
         assert_eq!(mem.range([1500.0, 3000.0].into_iter()), Some((1024.0, 4096.0)));
         assert_eq!(Axis::new("N, tasks", Scale::Count).title(&[]), "N, tasks (log scale)");
+        assert_eq!(Axis::new("× best", Scale::Ratio).range([1.0, 8.0].into_iter()), Some((0.85, 10.0)));
     }
 }
