@@ -22,10 +22,10 @@ pub(super) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("could not draw a chart: {e:?}")
 }
 
-/// The width a line of text takes in the sans-serif font at `size` pixels, a little generous
-/// (the SVG's reader picks the actual font).
+/// The width a line of text takes in the sans-serif font at `size`, a little generous (the
+/// SVG's reader picks the actual font; plotters writes `size` as 0.8 × size pixels).
 pub(super) fn text_width(text: &str, size: u32) -> i32 {
-    (text.chars().count() as f64 * size as f64 * 0.56).ceil() as i32
+    (text.chars().count() as f64 * size as f64 * 0.47).ceil() as i32
 }
 
 /// One legend entry per strategy, in the order first drawn, with its W cap if any panel has one.
