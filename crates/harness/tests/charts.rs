@@ -239,3 +239,25 @@ fn queue_categories_are_named_by_shape_and_capacity() {
     assert!(all.iter().any(|t| t.starts_with("spsc 1→1, mpmc 4→4 (producers→consumers)")), "{all:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_failed_queue_case_is_labelled_on_its_row() {
+    let mut results = load("results-a.json");
+    let row = results
+        .cases
+        .iter_mut()
+        .find(|r| r.case == "queue/spsc/p=1/c=1/b=1024/m=200000" && r.strategy == "tokio")
+        .unwrap();
+    row.status = shootout_core::results::Status::Failed;
+    row.verified = false;
+    row.error = Some("could not spawn thread 3: Resource temporarily unavailable (os error 11)".into());
+    let dir = std::env::temp_dir().join(format!("shootout-charts-queue-failed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    plot::write_charts(&results, &dir).unwrap();
+    let svg = elements(&dir.join("queue-throughput.svg"));
+    let label = text(&svg, "tokio — failed: thread limit");
+    let row_label = text(&svg, "spsc b=1024");
+    // On its case's row (strategies sit within ±0.35 of a row's height of 34 px).
+    assert!((label.num("y") - row_label.num("y")).abs() < 20.0, "{label:?} vs {row_label:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -154,6 +154,9 @@ fn draw_categories<DB: DrawingBackend>(
         let (left, top) = at(x0 / stretch, n as f64 - 0.4);
         let (edge, bottom) = at(x0, -0.6);
         area.draw(&Rectangle::new([(left, top), (edge, bottom)], BAND_COLOR.filled())).map_err(draw_error)?;
+        let style =
+            (FONT, 11).into_font().color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Top));
+        area.draw(&Text::new("not measured", (left + 4, top + 4), style)).map_err(draw_error)?;
     }
     let count = series.len().max(1) as f64;
     for (k, s) in series.iter().enumerate() {

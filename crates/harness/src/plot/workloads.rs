@@ -13,7 +13,7 @@ use shootout_core::results::{CaseResult, Results};
 
 use super::axis::{Axis, Scale};
 use super::{Better, Body, CategorySeries, Chart, Ideal, Panel, Point, has_points, per_second, series_of};
-use super::{failed, missing_of, single, slug, wall};
+use super::{missing_of, single, slug, wall};
 use crate::report::format::{compact_count, millis};
 use crate::report::{measured, param_f64, param_text, variant};
 
@@ -343,7 +343,6 @@ fn queue_charts(results: &Results, strategies: &[&str], w: usize, charts: &mut V
                 .collect();
             let missing: Vec<(usize, String)> = mine
                 .iter()
-                .filter(|r| failed(r) || missing_of(r).is_some())
                 .filter_map(|r| {
                     let (label, predicted) = missing_of(r)?;
                     Some((index(r)?, super::describe(&label, &predicted.into_iter().collect::<Vec<_>>())))
