@@ -1,97 +1,89 @@
-//! Drawing a chart to SVG with plotters: the title block, log–log panels or a category strip,
-//! the legend and the notes.
+//! Drawing a chart to SVG with plotters: the title block, the panels (drawn by `panel`) or a
+//! category strip, the legend (line, dash and marker per strategy, W caps, the ideal line) and
+//! the notes.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{Palette, with_marker};
-use super::{Body, CategorySeries, Chart, Panel};
+use super::axis::Axis;
+use super::panel::{BAND_COLOR, IDEAL_COLOR, draw_panel};
+use super::style::{Palette, dashes, with_marker};
+use super::{Body, CategorySeries, Chart};
 
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
-const LEGEND_WIDTH: u32 = 170;
-const FOOTER_HEIGHT: u32 = 44;
-const FONT: &str = "sans-serif";
+const LEGEND_WIDTH: u32 = 180;
+const NOTE_LINE: u32 = 17;
+pub(super) const FONT: &str = "sans-serif";
+const GREY: RGBColor = RGBColor(80, 80, 80);
 
-fn draw_error<E: std::fmt::Debug>(e: E) -> String {
+pub(super) fn draw_error<E: std::fmt::Debug>(e: E) -> String {
     format!("could not draw a chart: {e:?}")
 }
 
-/// Key points of a log axis: the powers of ten inside the range, with 2× and 5× steps when
-/// the range spans less than two decades.
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut ticks = Vec::new();
-    // powi multiplies, so whole decades stay exact and their labels read 1M, not 1000000.00001.
-    let mut decade = 10f64.powi(lo.log10().floor() as i32);
-    let narrow = hi / lo < 100.0;
-    while decade <= hi {
-        for m in if narrow { &[1.0, 2.0, 5.0][..] } else { &[1.0][..] } {
-            let t = decade * m;
-            if t >= lo && t <= hi {
-                ticks.push(t);
-            }
-        }
-        decade *= 10.0;
-    }
-    ticks
+/// The width a line of text takes in the sans-serif font at `size`, a little generous (the
+/// SVG's reader picks the actual font; plotters writes `size` as 0.8 × size pixels).
+pub(super) fn text_width(text: &str, size: u32) -> i32 {
+    (text.chars().count() as f64 * size as f64 * 0.47).ceil() as i32
 }
 
-/// A log range around the data with some air, never empty.
-fn padded(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if !lo.is_finite() || hi <= 0.0 {
-        return None;
+/// One legend entry per strategy, in the order first drawn, with its W cap if any panel has one.
+fn legend_entries(chart: &Chart) -> Vec<(String, Option<usize>)> {
+    let mut shown: Vec<(String, Option<usize>)> = Vec::new();
+    let mut add = |name: &str, capped: Option<usize>| match shown.iter_mut().find(|(n, _)| n == name) {
+        Some((_, c)) => *c = c.or(capped),
+        None => shown.push((name.to_string(), capped)),
+    };
+    match &chart.body {
+        Body::Lines(panels) => panels.iter().flat_map(|p| &p.series).for_each(|s| add(&s.strategy, s.capped)),
+        Body::Categories { series, .. } => series.iter().for_each(|s| add(&s.strategy, None)),
     }
-    let (lo, hi) = if hi / lo < 1.5 { (lo / 1.5, hi * 1.5) } else { (lo, hi) };
-    Some((lo / 1.4, hi * 1.6))
+    shown
 }
 
 pub(super) fn render(chart: &Chart, machine: &str, palette: &Palette) -> Result<String, String> {
+    let entries = legend_entries(chart);
+    let mut notes = chart.notes.clone();
+    for (name, capped) in &entries {
+        if let Some(w) = capped {
+            notes.push(format!(
+                "{name}: capped at W = {w} — it ran at most {w} units at once where the case had more."
+            ));
+        }
+    }
+    let footer_height = 10 + NOTE_LINE * notes.len() as u32;
     let height = match &chart.body {
-        Body::Categories { labels, .. } => HEIGHT.max(150 + 34 * labels.len() as u32),
-        Body::Lines(_) => HEIGHT,
+        Body::Categories { labels, .. } => HEIGHT.max(150 + footer_height + 34 * labels.len() as u32),
+        Body::Lines(_) => HEIGHT + footer_height.saturating_sub(44),
+    };
+    let ideal = match &chart.body {
+        Body::Lines(panels) => panels.iter().find_map(|p| p.ideal.as_ref()).map(|i| i.formula),
+        Body::Categories { .. } => None,
     };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         let root = root.titled(&chart.title, (FONT, 20)).map_err(draw_error)?;
-        let root =
-            root.titled(machine, (FONT, 14).into_font().color(&RGBColor(80, 80, 80))).map_err(draw_error)?;
+        let root = root.titled(machine, (FONT, 14).into_font().color(&GREY)).map_err(draw_error)?;
         let (w, h) = root.dim_in_pixel();
-        let (main, footer) = root.split_vertically(h.saturating_sub(FOOTER_HEIGHT));
+        let (main, footer) = root.split_vertically(h.saturating_sub(footer_height));
         let (plots, legend) = main.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
-        let mut shown: Vec<String> = Vec::new();
-        let mut any_failed = false;
         match &chart.body {
             Body::Lines(panels) => {
                 let areas = plots.split_evenly((1, panels.len().max(1)));
                 for (area, panel) in areas.iter().zip(panels) {
                     draw_panel(area, panel, palette)?;
-                    for s in &panel.series {
-                        if !shown.contains(&s.strategy) {
-                            shown.push(s.strategy.clone());
-                        }
-                        any_failed |= !s.failed.is_empty();
-                    }
                 }
             }
-            Body::Categories { x_desc, x_fmt, labels, series } => {
-                draw_categories(&plots, x_desc, *x_fmt, labels, series, palette)?;
-                for s in series {
-                    shown.push(s.strategy.clone());
-                    any_failed |= !s.failed.is_empty();
-                }
-            }
+            Body::Categories { x, labels, series } => draw_categories(&plots, x, labels, series, palette)?,
         }
-        draw_legend(&legend, &shown, any_failed, palette)?;
-        for (i, note) in chart.notes.iter().enumerate() {
+        draw_legend(&legend, &entries, ideal, palette)?;
+        for (i, note) in notes.iter().enumerate() {
+            let style = (FONT, 13).into_font().color(&GREY);
             footer
-                .draw(&Text::new(
-                    note.as_str(),
-                    (12, 4 + 18 * i as i32),
-                    (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
-                ))
+                .draw(&Text::new(note.as_str(), (12, 4 + (NOTE_LINE * i as u32) as i32), style))
                 .map_err(draw_error)?;
         }
         root.present().map_err(draw_error)?;
@@ -99,78 +91,48 @@ pub(super) fn render(chart: &Chart, machine: &str, palette: &Palette) -> Result<
     Ok(svg)
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    panel: &Panel,
-    palette: &Palette,
-) -> Result<(), String> {
-    let xs = panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.0).chain(s.failed.iter().copied()));
-    let ys = panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
-    let (Some((x0, x1)), Some((y0, y1))) = (padded(xs), padded(ys)) else {
-        area.draw(&Text::new("no verified points", (60, 60), (FONT, 16))).map_err(draw_error)?;
-        return Ok(());
-    };
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .x_label_area_size(46)
-        .y_label_area_size(78)
-        .build_cartesian_2d(
-            (x0..x1).log_scale().with_key_points(log_ticks(x0, x1)),
-            (y0..y1).log_scale().with_key_points(log_ticks(y0, y1)),
-        )
-        .map_err(draw_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(panel.x_desc.as_str())
-        .y_desc(panel.y_desc.as_str())
-        .x_label_formatter(&|v| (panel.x_fmt)(*v))
-        .y_label_formatter(&|v| (panel.y_fmt)(*v))
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
-        .bold_line_style(RGBColor(220, 220, 220))
-        .draw()
-        .map_err(draw_error)?;
-    // Failures sit just under the top edge, above every measured point.
-    let top = y1 / 1.25;
-    for s in &panel.series {
-        let look = palette.look(&s.strategy);
-        let color = look.color;
-        chart
-            .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))
-            .map_err(draw_error)?;
-        with_marker!(look, 4, |marker| chart.draw_series(s.points.iter().map(|&p| marker(p))))
-            .map_err(draw_error)?;
-        chart
-            .draw_series(s.failed.iter().map(|&x| Cross::new((x, top), 7, color.stroke_width(3))))
-            .map_err(draw_error)?;
-    }
-    Ok(())
-}
-
 fn draw_categories<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    x_desc: &str,
-    x_fmt: fn(f64) -> String,
+    x: &Axis,
     labels: &[String],
     series: &[CategorySeries],
     palette: &Palette,
 ) -> Result<(), String> {
     let n = labels.len();
-    let Some((x0, x1)) = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.1))) else {
+    let values = series.iter().flat_map(|s| s.points.iter().flat_map(|(_, p)| [p.lo, p.y, p.hi]));
+    let Some((x0, x1)) = x.range(values) else {
         return Ok(());
     };
+    let ticks = x.ticks(x0, x1);
+    let label_area = labels.iter().map(|l| text_width(l, 13)).max().unwrap_or(0) + 24;
+    let builder = |area| {
+        let mut b = ChartBuilder::on(area);
+        b.margin(14).x_label_area_size(50).y_label_area_size(label_area as u32);
+        b
+    };
+    // Unmeasured points sit in a band on the left (the slow side), wide enough for their labels.
+    let texts: Vec<String> = series
+        .iter()
+        .flat_map(|s| s.missing.iter().map(move |(_, label)| format!("{} — {label}", s.strategy)))
+        .collect();
+    let band = texts.iter().map(|t| text_width(t, 12) + 26).max().unwrap_or(0);
+    let probe = builder(area).build_cartesian_2d((x0..x1).log_scale(), 0.0..1.0).map_err(draw_error)?;
+    let plot_w = probe.plotting_area().get_pixel_range().0.len() as f64;
+    let stretch = ((x1 / x0).ln() * band as f64 / (plot_w - band as f64).max(1.0)).exp();
+
     // The first case at the top: category i sits at y = n − 1 − i.
     let row_y = |i: usize| (n - 1 - i) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .x_label_area_size(46)
-        .y_label_area_size(250)
-        .build_cartesian_2d((x0..x1).log_scale().with_key_points(log_ticks(x0, x1)), -0.6..n as f64 - 0.4)
+    let mut chart = builder(area)
+        .build_cartesian_2d(
+            (x0 / stretch..x1).log_scale().with_key_points(ticks.clone()),
+            -0.6..n as f64 - 0.4,
+        )
         .map_err(draw_error)?;
+    let title = x.title(&ticks);
     chart
         .configure_mesh()
-        .x_desc(x_desc)
-        .x_label_formatter(&|v| x_fmt(*v))
+        .x_desc(title.as_str())
+        .x_label_formatter(&|v| x.label(*v))
         .y_labels(n)
         .y_label_formatter(&|v| {
             let i = v.round();
@@ -180,60 +142,80 @@ fn draw_categories<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 14))
-        .bold_line_style(RGBColor(220, 220, 220))
+        .bold_line_style(RGBColor(222, 222, 222))
         .draw()
         .map_err(draw_error)?;
+    let base = area.get_base_pixel();
+    let at = |v: f64, y: f64| {
+        let (a, b) = chart.backend_coord(&(v, y));
+        (a - base.0, b - base.1)
+    };
+    if band > 0 {
+        let (left, top) = at(x0 / stretch, n as f64 - 0.4);
+        let (edge, bottom) = at(x0, -0.6);
+        area.draw(&Rectangle::new([(left, top), (edge, bottom)], BAND_COLOR.filled())).map_err(draw_error)?;
+        let style =
+            (FONT, 11).into_font().color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Top));
+        area.draw(&Text::new("not measured", (left + 4, top + 4), style)).map_err(draw_error)?;
+    }
     let count = series.len().max(1) as f64;
     for (k, s) in series.iter().enumerate() {
         let look = palette.look(&s.strategy);
-        let color = look.color;
         // Strategies side by side within a category's band.
         let offset = (k as f64 - (count - 1.0) / 2.0) * (0.7 / count);
-        with_marker!(look, 5, |marker| {
-            chart.draw_series(s.points.iter().map(|&(i, v)| marker((v, row_y(i) + offset))))
-        })
-        .map_err(draw_error)?;
-        chart
-            .draw_series(
-                s.failed
-                    .iter()
-                    .map(|&i| Cross::new((x0 * 1.15, row_y(i) + offset), 6, color.stroke_width(3))),
-            )
-            .map_err(draw_error)?;
+        for (i, p) in &s.points {
+            let ((a, y), (b, _)) = (at(p.lo, row_y(*i) + offset), at(p.hi, row_y(*i) + offset));
+            if b - a >= 2 {
+                let style = look.color.stroke_width(1);
+                for path in [vec![(a, y), (b, y)], vec![(a, y - 3), (a, y + 3)], vec![(b, y - 3), (b, y + 3)]]
+                {
+                    area.draw(&PathElement::new(path, style)).map_err(draw_error)?;
+                }
+            }
+            let point = at(p.y, row_y(*i) + offset);
+            with_marker!(look, 5, |marker| area.draw(&marker(point))).map_err(draw_error)?;
+        }
+        for (i, label) in &s.missing {
+            let (left, y) = at(x0 / stretch, row_y(*i) + offset);
+            with_marker!(look, 4, |marker| area.draw(&marker((left + 10, y)))).map_err(draw_error)?;
+            let style = (FONT, 12).into_font().color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
+            let text = format!("{} — {label}", s.strategy);
+            area.draw(&Text::new(text, (left + 20, y), style)).map_err(draw_error)?;
+        }
     }
     Ok(())
 }
 
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    strategies: &[String],
-    any_failed: bool,
+    entries: &[(String, Option<usize>)],
+    ideal: Option<&str>,
     palette: &Palette,
 ) -> Result<(), String> {
     let mut y = 40;
-    for name in strategies {
+    for (name, capped) in entries {
         let look = palette.look(name);
-        area.draw(&PathElement::new(vec![(8, y), (40, y)], look.color.stroke_width(2)))
-            .map_err(draw_error)?;
-        with_marker!(look, 4, |marker| area.draw(&marker((24, y)))).map_err(draw_error)?;
-        area.draw(&Text::new(name.as_str(), (50, y - 8), (FONT, 15))).map_err(draw_error)?;
+        for piece in dashes(&[(4, y), (46, y)], look.dash) {
+            area.draw(&PathElement::new(piece, look.color.stroke_width(2))).map_err(draw_error)?;
+        }
+        with_marker!(look, 4, |marker| area.draw(&marker((25, y)))).map_err(draw_error)?;
+        let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(name.as_str(), (54, y), style)).map_err(draw_error)?;
+        if let Some(w) = capped {
+            let style = (FONT, 12).into_font().color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(format!("capped at W = {w}"), (54, y + 15), style)).map_err(draw_error)?;
+            y += 14;
+        }
         y += 26;
     }
-    if any_failed {
-        y += 6;
-        area.draw(&Cross::new((24, y), 6, BLACK.stroke_width(2))).map_err(draw_error)?;
-        area.draw(&Text::new("failed / timeout", (50, y - 8), (FONT, 14))).map_err(draw_error)?;
+    if let Some(label) = ideal {
+        y += 4;
+        area.draw(&PathElement::new(vec![(4, y), (46, y)], IDEAL_COLOR.stroke_width(5)))
+            .map_err(draw_error)?;
+        let style = (FONT, 14).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new("ideal (floor)", (54, y), style)).map_err(draw_error)?;
+        let style = (FONT, 11).into_font().color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(label, (54, y + 15), style)).map_err(draw_error)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn log_ticks_cover_decades() {
-        assert_eq!(log_ticks(1.0, 1e4), vec![1.0, 10.0, 100.0, 1000.0, 10000.0]);
-        assert_eq!(log_ticks(15.0, 300.0), vec![20.0, 50.0, 100.0, 200.0]);
-    }
 }
