@@ -158,7 +158,15 @@ pub fn report(args: &ReportArgs) -> i32 {
     }
     if let Some((path, text)) = readme {
         let from = parent(path);
-        let mut block = report::render_with_charts(&results, &chart_links(&results, &charts, from));
+        // The README holds the answer; every case's table is in the report beside the data.
+        let mut block = report::summary_with_charts(&results, &chart_links(&results, &charts, from));
+        if let Some(md) = &args.markdown {
+            block.push_str(&format!(
+                "\nEvery case's table, and the start-up table: [{}]({}).",
+                md.display(),
+                relative(from, md)
+            ));
+        }
         block.push_str(&format!(
             "\nThe data: [{}]({}).\n",
             args.results.display(),

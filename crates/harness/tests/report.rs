@@ -608,3 +608,15 @@ fn criterion_estimates_render_in_the_same_layout() {
     assert!(criterion_tables::render(&empty).unwrap_err().contains("no */new/estimates.json"));
     std::fs::remove_dir_all(&empty).unwrap();
 }
+
+/// The README holds the answer (guide, rankings, charts); report.md holds every case's table.
+#[test]
+fn the_readme_summary_is_the_answer_without_the_per_case_tables() {
+    let results = load("results-a.json");
+    let summary = report::summary_with_charts(&results, &[]);
+    let full = report::render(&results);
+    assert!(summary.contains("### Decision guide") && summary.contains("### Ranking per workload"));
+    assert!(!summary.contains("#### sleep/timer/n=100/d=10ms"), "{summary}");
+    assert!(full.starts_with(&summary) && full.contains("#### sleep/timer/n=100/d=10ms"));
+    assert!(summary.lines().count() <= 250, "{} lines", summary.lines().count());
+}

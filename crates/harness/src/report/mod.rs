@@ -17,5 +17,5 @@ pub use cases::{
 pub use format::{bytes, count, duration, millis, rate, ratio};
 pub use guide::decision_guide;
 pub use ranking::{Standing, geomean, ranked, ranking};
-pub use render::{machine_line, render, render_with_charts};
+pub use render::{machine_line, render, render_with_charts, summary_with_charts};
 pub use splice::{BEGIN_MARKER, END_MARKER, splice};

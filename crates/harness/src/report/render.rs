@@ -75,8 +75,17 @@ pub fn render(results: &Results) -> String {
     render_with_charts(results, &[])
 }
 
-/// The report, with charts linked as `(alt text, link)` after the ranking.
+/// The report, with charts linked as `(alt text, link)` after the ranking: the summary, then
+/// the start-up table and a table per case.
 pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> String {
+    let mut out = summary_with_charts(results, charts);
+    out.push_str(&details(results));
+    out
+}
+
+/// What the README holds: the machine, the decision guide, a ranking per workload and the
+/// charts — the answer, without the per-case tables (those are report.md's).
+pub fn summary_with_charts(results: &Results, charts: &[(String, String)]) -> String {
     let e = &results.env;
     let views = case_views(results);
     let names = strategies(results);
@@ -143,6 +152,13 @@ pub fn render_with_charts(results: &Results, charts: &[(String, String)]) -> Str
         }
     }
 
+    out
+}
+
+/// The start-up table and every case's table.
+fn details(results: &Results) -> String {
+    let views = case_views(results);
+    let mut out = String::new();
     if !results.baselines.is_empty() {
         out.push_str(&table::baseline_table(&results.baselines).to_markdown());
         out.push('\n');
