@@ -61,6 +61,11 @@ fn list_names_every_strategy_and_workload() {
         assert!(text.contains(w), "{w} missing");
     }
     assert!(text.contains("sleep/timer/n=100/d=10ms"));
+    // The letters of the case names are explained per workload.
+    assert!(
+        text.contains("k = kernel iterations per unit") && text.contains("b = channel capacity"),
+        "{text}"
+    );
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {

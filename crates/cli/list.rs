@@ -1,3 +1,6 @@
+//! `shootout list`: the strategies of the registry, and each workload's cases with the legend
+//! of the letters in their names (n, k, d, m, l, b, p, c mean different things per workload).
+
 use clap::Args;
 use shootout_core::{Preset, Workload, catalog, format_duration};
 use shootout_harness::STRATEGIES;
@@ -25,10 +28,25 @@ pub fn list(args: &ListArgs) -> i32 {
     );
     for w in Workload::ALL {
         let cases = catalog::cases_of(w, preset);
-        println!("  {w} ({} cases)", cases.len());
+        println!("  {w} ({} cases; {})", cases.len(), legend(w));
         for c in cases {
             println!("    {}", c.name);
         }
     }
     0
+}
+
+/// What the letters of a workload's case names mean.
+pub fn legend(workload: Workload) -> &'static str {
+    match workload {
+        Workload::Sleep => "n = tasks, d = each task's sleep",
+        Workload::FanOut => {
+            "n = units, k = kernel iterations per unit (CPU work), d = each unit's wait, m = every m-th unit \
+             fails, l = limit in flight, t = deadline, slow = every 4th unit waits 4 d"
+        }
+        Workload::Http => "m = requests, c = concurrency (connections), l = server latency",
+        Workload::Queue => {
+            "p = producers, c = consumers, b = channel capacity, m = messages, wait = each message's processing"
+        }
+    }
 }
