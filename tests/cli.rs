@@ -265,3 +265,46 @@ fn a_run_ends_with_the_ranking_and_the_guide_within_120_columns() {
     Results::from_json(&std::fs::read_to_string(&results).unwrap()).expect("results parse back");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--workers 1,2` runs every case at each W: every row records its W, case names carry it,
+/// and a strategy whose W is fixed (sequential) runs once, as a flat reference.
+#[test]
+fn a_worker_sweep_runs_every_case_at_each_w() {
+    let dir = temp_dir("sweep");
+    let json = dir.join("sweep.json");
+    let out = shootout(&[
+        "run",
+        "--workload",
+        "sleep",
+        "--tasks",
+        "20",
+        "--sleep",
+        "10ms",
+        "--mode",
+        "timer",
+        "--strategy",
+        "sequential,tokio",
+        "--workers",
+        "1,2",
+        "--repeat",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows: Vec<(&str, &str, Option<usize>)> =
+        results.cases.iter().map(|r| (r.case.as_str(), r.strategy.as_str(), r.workers)).collect();
+    assert_eq!(
+        rows,
+        [
+            ("sleep/timer/n=20/d=10ms/w=1", "sequential", Some(1)),
+            ("sleep/timer/n=20/d=10ms/w=1", "tokio", Some(1)),
+            ("sleep/timer/n=20/d=10ms/w=2", "tokio", Some(2)),
+        ]
+    );
+    assert!(results.cases.iter().all(|r| r.status == Status::Ok && r.verified));
+    assert_usage_error(&["run", "--workers", "1,0"], "--workers must be between 1 and");
+    assert_usage_error(&["run", "--workers", "1,x"], "whole number");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -28,9 +28,9 @@ pub struct RunArgs {
     /// Strategies to run, comma-separated [default: all six]
     #[arg(long, value_name = "S,..")]
     pub strategy: Option<String>,
-    /// Worker count W shared by every parallel strategy [default: available cores]
-    #[arg(long, value_name = "W", value_parser = workload::count, allow_hyphen_values = true)]
-    pub workers: Option<u64>,
+    /// Worker count W shared by every parallel strategy; a list (1,2,4) runs every case at each W [default: available cores]
+    #[arg(long, value_name = "W,..", value_parser = worker_list, allow_hyphen_values = true)]
+    pub workers: Option<WorkerList>,
     /// Timed repetitions per case × strategy, after the verify pass [default: 3 quick, 5 full]
     #[arg(long, value_name = "R", value_parser = workload::count, allow_hyphen_values = true)]
     pub repeat: Option<u64>,
@@ -95,15 +95,41 @@ struct Resolved {
     preset: Preset,
     plan: Plan,
     workloads: Vec<Workload>,
+    /// W values to sweep; the plan holds the first. One value: no sweep.
+    sweep: Vec<usize>,
+}
+
+/// The W values of `--workers` (one value: no sweep).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkerList(pub Vec<u64>);
+
+/// `--workers 2` or `--workers 1,2,4`: whole numbers, each checked by `resolve`.
+fn worker_list(text: &str) -> Result<WorkerList, String> {
+    let list = text
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(workload::count)
+        .collect::<Result<Vec<_>, _>>()?;
+    if list.is_empty() {
+        return Err("expected W or a list like 1,2,4".to_string());
+    }
+    Ok(WorkerList(list))
 }
 
 fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
     let preset = Preset::parse(args.preset.as_deref().unwrap_or("quick"))?;
-    let workers = match args.workers {
-        Some(w) => workload::to_usize("--workers", w)?,
-        None => registry::default_workers(),
-    };
-    registry::check_workers(workers)?;
+    let mut sweep: Vec<usize> = Vec::new();
+    for &w in args.workers.as_ref().map_or(&[][..], |l| &l.0[..]) {
+        let w = workload::to_usize("--workers", w)?;
+        registry::check_workers(w)?;
+        if !sweep.contains(&w) {
+            sweep.push(w);
+        }
+    }
+    if sweep.is_empty() {
+        sweep.push(registry::default_workers());
+    }
+    let workers = sweep[0];
     let repeat = args.repeat.unwrap_or(preset.repeat() as u64);
     shootout_core::error::check_range("--repeat", repeat, 1, MAX_REPEAT)?;
     let strategies = match &args.strategy {
@@ -200,7 +226,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         exe,
         context: Context { workers, calibration: Default::default() },
     };
-    Ok(Resolved { preset, plan, workloads })
+    Ok(Resolved { preset, plan, workloads, sweep })
 }
 
 /// `*` matches any text (also across `/`); everything else matches itself.
@@ -257,7 +283,7 @@ fn probe_target(plan: &Plan) -> Result<(), String> {
 }
 
 pub fn run(args: &RunArgs) -> i32 {
-    let Resolved { preset, mut plan, workloads } = match resolve(args) {
+    let Resolved { preset, mut plan, workloads, sweep } = match resolve(args) {
         Ok(r) => r,
         Err(e) => return crate::usage_error(e),
     };
@@ -314,38 +340,69 @@ pub fn run(args: &RunArgs) -> i32 {
     let total_cases = plan.cases.len();
     let layout = Layout::for_stdout(args.wide);
     let meter = LoadMeter::start();
-    let mut results = runner::run(&plan, env, &mut |event, results| match event {
-        Event::Planned(n) => bar.set_length(n as u64),
-        Event::Baseline { strategy } => {
-            bar.set_message(format!("start-up · {strategy}"));
-            bar.inc(1);
-        }
-        Event::Child { case, strategy, round } => {
-            let phase = if round == 0 { "verify".to_string() } else { format!("rep {round}") };
-            if no_terminal && round == 0 && strategy == plan.strategies[0].name {
-                // No progress bar without a terminal: a line per case instead.
-                eprintln!("[{}/{}] {case}", cases_done + 1, total_cases);
+    // A worker sweep runs the plan once per W; every row records its W, and case names carry
+    // it (`…/w=2`) so tables, rankings, charts and `compare` keep the W values apart.
+    // Strategies whose W is fixed run in the first round only: a flat reference.
+    let mut results = Results::new(env.clone());
+    for (round, &w) in sweep.iter().enumerate() {
+        let mut round_plan = plan.clone_for_workers(w);
+        if sweep.len() > 1 {
+            for case in &mut round_plan.cases {
+                case.name = format!("{}/w={w}", case.name);
             }
-            bar.set_message(format!("{case} · {strategy} · {phase}"));
-            bar.inc(1);
+            if round > 0 {
+                round_plan.strategies.retain(|e| e.fixed_workers.is_none());
+            }
         }
-        // A child that will not run counts as done: the total never shrinks under the reader.
-        Event::Unneeded => bar.inc(1),
-        Event::BaselinesDone => {
-            bar.suspend(|| println!("\n{}", terminal::baseline_text(&results.baselines, layout)));
-        }
-        Event::CaseDone(case) => {
-            cases_done += 1;
-            let rows = table::rows_of(results, &case.name);
-            bar.suspend(|| {
-                println!("{}", terminal::case_text(&case.name, &rows, layout));
-                if cases_done == 1 {
-                    println!("{}", terminal::legend(layout));
+        let mut round_env = env.clone();
+        round_env.workers = w;
+        let done = runner::run(&round_plan, round_env, &mut |event, current| match event {
+            Event::Planned(n) => {
+                if round == 0 {
+                    // Later rounds are about as long: the total is known from the start.
+                    bar.set_length((n * sweep.len()) as u64);
                 }
-            });
-            outputs.write(results);
-        }
-    });
+            }
+            Event::Baseline { strategy } => {
+                bar.set_message(format!("start-up · {strategy}"));
+                bar.inc(1);
+            }
+            Event::Child { case, strategy, round: rep } => {
+                let phase = if rep == 0 { "verify".to_string() } else { format!("rep {rep}") };
+                if no_terminal && rep == 0 && strategy == round_plan.strategies[0].name {
+                    // No progress bar without a terminal: a line per case instead.
+                    eprintln!("[{}/{}] {case}", cases_done + 1, total_cases * sweep.len());
+                }
+                bar.set_message(format!("{case} · {strategy} · {phase}"));
+                bar.inc(1);
+            }
+            // A child that will not run counts as done: the total never shrinks under the reader.
+            Event::Unneeded => bar.inc(1),
+            Event::BaselinesDone => {
+                bar.suspend(|| println!("\n{}", terminal::baseline_text(&current.baselines, layout)));
+            }
+            Event::CaseDone(case) => {
+                cases_done += 1;
+                let rows = table::rows_of(current, &case.name);
+                bar.suspend(|| {
+                    println!("{}", terminal::case_text(&case.name, &rows, layout));
+                    if cases_done == 1 {
+                        println!("{}", terminal::legend(layout));
+                    }
+                });
+                if round == 0 {
+                    outputs.write(current);
+                } else {
+                    let mut so_far = results.clone();
+                    so_far.cases.extend(current.cases.iter().cloned());
+                    so_far.baselines.extend(current.baselines.iter().cloned());
+                    outputs.write(&so_far);
+                }
+            }
+        });
+        results.cases.extend(done.cases);
+        results.baselines.extend(done.baselines);
+    }
     bar.finish_and_clear();
     results.env.load = meter.and_then(|m| m.finish());
     outputs.write(&results);

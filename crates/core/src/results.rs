@@ -176,6 +176,10 @@ pub struct CaseResult {
     pub predicted_ns: Option<u64>,
     #[serde(default)]
     pub notes: BTreeMap<String, serde_json::Value>,
+    /// W this row was measured with (a `--workers` sweep runs every case at each W; a strategy
+    /// whose W is fixed, such as sequential, records its own). `None` in older files.
+    #[serde(default)]
+    pub workers: Option<usize>,
 }
 
 impl CaseResult {
@@ -210,6 +214,7 @@ impl CaseResult {
             mem_per_task_bytes: None,
             predicted_ns: None,
             notes: BTreeMap::new(),
+            workers: None,
         }
     }
 }
@@ -242,6 +247,7 @@ impl Results {
             "workload",
             "case",
             "strategy",
+            "workers",
             "status",
             "verified",
             "repeat",
@@ -275,6 +281,7 @@ impl Results {
                 c.workload.clone(),
                 c.case.clone(),
                 c.strategy.clone(),
+                opt(c.workers),
                 c.status.name().to_string(),
                 c.verified.to_string(),
                 c.repeat.to_string(),

@@ -14,6 +14,9 @@ pub struct Entry {
     pub build: fn(usize) -> Result<Box<dyn Strategy>, RunError>,
     /// The crates whose versions a reader needs to interpret its numbers (recorded in `env`).
     pub crates: &'static [&'static str],
+    /// `Some(w)` when the strategy's W is fixed whatever `--workers` says (sequential: 1): a
+    /// worker sweep runs it once, as a flat reference.
+    pub fixed_workers: Option<usize>,
 }
 
 /// Every strategy, in the order tables, charts (colour and marker) and the guide use.
@@ -24,6 +27,7 @@ pub static STRATEGIES: &[Entry] = &[
         overlap: shootout_seq::overlap,
         build: |_| Ok(Box::new(shootout_seq::Sequential::new())),
         crates: &[],
+        fixed_workers: Some(1),
     },
     Entry {
         name: shootout_threads::NAME,
@@ -31,6 +35,7 @@ pub static STRATEGIES: &[Entry] = &[
         overlap: shootout_threads::overlap,
         build: |w| Ok(Box::new(shootout_threads::Threads::new(w)?)),
         crates: &["crossbeam-channel", "ureq"],
+        fixed_workers: None,
     },
     Entry {
         name: shootout_rayon::NAME,
@@ -38,6 +43,7 @@ pub static STRATEGIES: &[Entry] = &[
         overlap: shootout_rayon::overlap,
         build: |w| Ok(Box::new(shootout_rayon::Rayon::new(w)?)),
         crates: &["rayon", "crossbeam-channel", "ureq"],
+        fixed_workers: None,
     },
     Entry {
         name: <shootout_tokio::Tokio as Runtime>::NAME,
@@ -45,6 +51,7 @@ pub static STRATEGIES: &[Entry] = &[
         overlap: <shootout_tokio::Tokio as Runtime>::overlap,
         build: |w| Ok(Box::new(shootout_tokio::build(w)?)),
         crates: &["tokio", "hyper", "hyper-util", "async-channel"],
+        fixed_workers: None,
     },
     Entry {
         name: <shootout_async_std::AsyncStd as Runtime>::NAME,
@@ -61,6 +68,7 @@ pub static STRATEGIES: &[Entry] = &[
             "smol-hyper",
             "async-channel",
         ],
+        fixed_workers: None,
     },
     Entry {
         name: <shootout_smol::Smol as Runtime>::NAME,
@@ -77,6 +85,7 @@ pub static STRATEGIES: &[Entry] = &[
             "smol-hyper",
             "async-channel",
         ],
+        fixed_workers: None,
     },
 ];
 

@@ -19,6 +19,7 @@ use crate::registry::Entry;
 pub mod lifeline;
 
 /// Everything one `shootout run` measures.
+#[derive(Clone)]
 pub struct Plan {
     pub cases: Vec<Case>,
     pub strategies: Vec<&'static Entry>,
@@ -37,6 +38,17 @@ pub struct Plan {
     /// The `shootout` executable that children re-execute.
     pub exe: PathBuf,
     pub context: Context,
+}
+
+impl Plan {
+    /// The same plan at another W: the strategies are built with `workers` and ideal times
+    /// use it.
+    pub fn clone_for_workers(&self, workers: usize) -> Plan {
+        let mut plan = self.clone();
+        plan.workers = workers;
+        plan.context.workers = workers;
+        plan
+    }
 }
 
 /// What the runner tells its caller as it goes (progress bar, incremental tables and files).
@@ -158,6 +170,7 @@ pub fn run_case(
             let mut row =
                 CaseResult::empty(workload, &case.name, case.spec.params(), entry.name, plan.repeat);
             row.ideal_ns = ideal.map(|d| d.as_nanos() as u64);
+            row.workers = Some(entry.fixed_workers.unwrap_or(plan.workers));
             let predicted = case.spec.predict((entry.overlap)(plan.workers), &plan.context);
             row.predicted_ns = predicted.map(|d| d.as_nanos() as u64);
             let mut live = true;
