@@ -14,7 +14,7 @@
 //! is measured beside another's idle threads; measurement times follow each case's expected
 //! time, so criterion completes its samples without warnings.
 //!
-//! `cargo bench --bench fanout` takes about two minutes on two cores.
+//! `cargo bench --bench fanout` takes two to three minutes on an idle two-core machine.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shootout_core::Workload;

@@ -19,6 +19,9 @@
 //!
 //! Client and server are separate processes but share the machine's two cores, as in every
 //! HTTP number (METHODOLOGY.md, "Known biases").
+//!
+//! `cargo bench --bench http` takes about three and a half minutes on two cores, two of them
+//! rayon on `http/reuse` (5.8 s per iteration: its W threads take the requests W at a time).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shootout_core::Workload;

@@ -17,8 +17,8 @@
 //! is measured beside another's idle threads; measurement times follow each case's expected
 //! time, so criterion completes its samples without warnings.
 //!
-//! `cargo bench --bench queue` takes about three minutes on two cores (66 case × strategy pairs,
-//! each about 2.5 s of warm-up and samples).
+//! `cargo bench --bench queue` takes about two minutes on two cores (66 case × strategy pairs,
+//! most about 1.5 s of warm-up and samples, the latency-bound ones about 5 s).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shootout_core::Workload;

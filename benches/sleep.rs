@@ -13,8 +13,10 @@
 //! is measured beside another's idle threads; measurement times follow each case's expected
 //! time, so criterion completes its samples without warnings.
 //!
-//! `cargo bench --bench sleep` takes about three minutes on two cores: sequential and rayon at
-//! N = 100 need 1 s and 0.5 s per iteration, 20 iterations each.
+//! `cargo bench --bench sleep` takes about three minutes on an idle two-core machine (32
+//! functions): most take 1.5 s of warm-up and samples, but sequential and rayon at N = 100
+//! need 1 s and 0.5 s per iteration, and threads at N = 10,000 about a second to spawn its
+//! threads, so each of those takes 20 iterations (two per sample: see METHODOLOGY.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shootout_core::Workload;

@@ -33,8 +33,9 @@ use crate::target::ServeProcess;
 /// criterion's minimum, and plenty for waits that vary by microseconds.
 const SAMPLES: usize = 10;
 const WARM_UP: Duration = Duration::from_millis(500);
-/// Measurement time of fast cases: many iterations per sample.
-const MIN_MEASUREMENT: Duration = Duration::from_secs(2);
+/// Measurement time of fast cases: 10 iterations per sample at 10 ms, and short enough that
+/// `cargo bench --bench sleep` (32 functions) takes about three minutes.
+const MIN_MEASUREMENT: Duration = Duration::from_secs(1);
 /// Measurement time over (samples × the expected time of one iteration). criterion warns when
 /// one sample's share of the measurement time is no longer than its warm-up's mean iteration,
 /// so the share must exceed it; 1.5 leaves room for an iteration 50 % slower than expected.
