@@ -137,6 +137,8 @@ impl ServeProcess {
 
 impl Drop for ServeProcess {
     fn drop(&mut self) {
+        // The end of its stdin is serve's own stop: it shuts its runtime down and prints what it
+        // served. A server that does not stop in time is killed, so none outlives its guard.
         drop(self.child.stdin.take());
         let deadline = Instant::now() + self.grace;
         loop {
