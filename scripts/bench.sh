@@ -5,7 +5,8 @@
 #   scripts/bench.sh sleep queue     # only benches/sleep.rs and benches/queue.rs
 #
 # Writes results/criterion/README.md (one table per case, a row per strategy: median,
-# 95% confidence interval, min – max, × best). Runnable from any directory.
+# 95% confidence interval, min – max, × best); criterion's own HTML report is in
+# target/criterion/report/index.html. Runnable from any directory.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,4 +33,4 @@ trap 'rm -f "$tmp"' EXIT
 cargo run --release --quiet -- criterion-tables "$target_dir/criterion" >"$tmp"
 mv "$tmp" "$out"
 trap - EXIT
-echo "bench.sh: wrote $out"
+echo "bench.sh: wrote $out; criterion's HTML report: $target_dir/criterion/report/index.html"
