@@ -1,3 +1,5 @@
+//! The one contract every strategy implements ([`Strategy`]), what a unit waits on, and how many waits a strategy can overlap.
+
 use serde::{Deserialize, Serialize};
 
 use crate::{

@@ -1,3 +1,5 @@
+//! The fan-out workload on rayon: `par_iter` over the units on its pool.
+
 use std::sync::{Condvar, Mutex};
 
 use rayon::prelude::*;

@@ -1,3 +1,5 @@
+//! The sleep workload on rayon: `par_iter` over the task ids on its pool.
+
 use rayon::prelude::*;
 use shootout_core::{InFlight, RunError, SleepOutcome, SleepSpec};
 

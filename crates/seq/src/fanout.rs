@@ -1,3 +1,5 @@
+//! The fan-out workload on the calling thread: a loop over the units.
+
 use shootout_core::fanout::Recorder;
 use shootout_core::{FanOutOutcome, FanOutSpec, RunError};
 

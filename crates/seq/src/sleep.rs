@@ -1,3 +1,5 @@
+//! The sleep workload on the calling thread: a loop of waits.
+
 use shootout_core::{InFlight, RunError, SleepOutcome, SleepSpec};
 
 /// A loop of `thread::sleep`: both modes are the same blocking wait.

@@ -1,3 +1,5 @@
+//! The fan-out workload on std::thread: a thread per waiting unit, W chunked threads for CPU work.
+
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;

@@ -1,3 +1,5 @@
+//! The sleep workload on std::thread: a thread per task.
+
 use std::sync::Arc;
 
 use shootout_core::{InFlight, RunError, SleepOutcome, SleepSpec};
