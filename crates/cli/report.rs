@@ -143,7 +143,15 @@ pub fn report(args: &ReportArgs) -> i32 {
     };
     let mut wrote: Vec<String> = Vec::new();
     if let Some(dir) = &args.plots {
-        wrote.push(format!("{} chart(s) in {}", charts.len(), dir.display()));
+        if charts.is_empty() {
+            // Each chart draws a sweep (N, k, C or the queue's shapes): one case has no line.
+            eprintln!(
+                "shootout: no chart: a chart needs a sweep of one workload's cases (several N, k or C), and {} has none",
+                args.results.display()
+            );
+        } else {
+            wrote.push(format!("{} chart(s) in {}", charts.len(), dir.display()));
+        }
     }
     let write = |path: &Path, text: &str| -> Result<(), String> {
         write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
