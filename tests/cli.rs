@@ -94,9 +94,10 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    // Both modes (no --mode) × six strategies.
-    assert_eq!(results.cases.len(), 12);
-    assert_eq!(results.baselines.len(), 6);
+    // Both modes (no --mode) × every registry strategy.
+    let strategies = shootout_harness::STRATEGIES.len();
+    assert_eq!(results.cases.len(), 2 * strategies);
+    assert_eq!(results.baselines.len(), strategies);
     assert_eq!(results.env.workers, std::thread::available_parallelism().unwrap().get());
     for row in &results.cases {
         assert_eq!(row.status, Status::Ok, "{} {}: {:?}", row.case, row.strategy, row.error);
@@ -121,7 +122,7 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
         assert_eq!(best, 1.0, "{case}");
     }
     let csv = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 12, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 2 * strategies, "{csv}");
     assert!(csv.lines().next().unwrap().starts_with("workload,case,strategy,status"));
     // The terminal shows a table per case.
     let stdout = String::from_utf8_lossy(&out.stdout);

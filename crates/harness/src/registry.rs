@@ -87,6 +87,40 @@ pub static STRATEGIES: &[Entry] = &[
         ],
         fixed_workers: None,
     },
+    // After the first six, so the published charts keep their colours and markers.
+    Entry {
+        name: <shootout_tokio_current_thread::TokioCurrentThread as Runtime>::NAME,
+        about: "tokio current_thread runtime driven by the final block_on; W is 1 by definition",
+        overlap: <shootout_tokio_current_thread::TokioCurrentThread as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_tokio_current_thread::build(w)?)),
+        crates: &["tokio", "hyper", "hyper-util", "async-channel"],
+        fixed_workers: Some(1),
+    },
+    Entry {
+        name: <shootout_tokio_per_core::TokioPerCore as Runtime>::NAME,
+        about: "W tokio current_thread runtimes, a thread each, units round-robin (no work stealing)",
+        overlap: <shootout_tokio_per_core::TokioPerCore as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_tokio_per_core::build(w)?)),
+        crates: &["tokio", "hyper", "hyper-util", "async-channel", "futures-lite"],
+        fixed_workers: None,
+    },
+    Entry {
+        name: <shootout_smol_local::SmolLocal as Runtime>::NAME,
+        about: "smol LocalExecutor on the calling thread, driven by the final block_on; W is 1 by definition",
+        overlap: <shootout_smol_local::SmolLocal as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_smol_local::build(w)?)),
+        crates: &[
+            "smol",
+            "async-executor",
+            "async-io",
+            "blocking",
+            "async-lock",
+            "hyper",
+            "smol-hyper",
+            "async-channel",
+        ],
+        fixed_workers: Some(1),
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {

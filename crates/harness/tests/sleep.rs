@@ -46,7 +46,7 @@ fn threads_overlap_every_wait() {
 
 #[test]
 fn async_runtimes_overlap_every_timer() {
-    for name in ["tokio", "async-std", "smol"] {
+    for name in ["tokio", "async-std", "smol", "tokio-current-thread", "tokio-per-core", "smol-local"] {
         assert_eq!(peak(name, SleepMode::Timer), N, "{name}");
     }
 }
@@ -55,7 +55,7 @@ fn async_runtimes_overlap_every_timer() {
 /// worker is blocked — and never more than the blocking pool's cap.
 #[test]
 fn async_runtimes_offload_blocking_waits() {
-    for name in ["tokio", "async-std", "smol"] {
+    for name in ["tokio", "async-std", "smol", "tokio-current-thread", "tokio-per-core", "smol-local"] {
         let entry = STRATEGIES.iter().find(|e| e.name == name).unwrap();
         let cap = (entry.overlap)(W).of(WaitKind::Blocking).unwrap();
         let p = peak(name, SleepMode::Blocking);
@@ -69,7 +69,9 @@ fn every_strategy_reports_its_name_workers_and_overlap() {
         let s = (entry.build)(W).unwrap();
         assert_eq!(s.name(), entry.name);
         assert_eq!(s.overlap(), (entry.overlap)(W));
-        let expected_workers = if entry.name == "sequential" { 1 } else { W };
+        // One thread by definition: sequential, and the runtimes driven by the final block_on.
+        let single = ["sequential", "tokio-current-thread", "smol-local"].contains(&entry.name);
+        let expected_workers = if single { 1 } else { W };
         assert_eq!(s.workers(), expected_workers, "{}", entry.name);
     }
 }
