@@ -1,27 +1,30 @@
-//! What a queue run's producers and consumers record while they run: the shared [`Board`]
-//! (clock origin, acknowledgements behind `join()`, busy consumers, leak count), each unit's
-//! tally, and the [`Tripwire`] that wakes the joiner if a unit dies. Every strategy pays for
-//! exactly the same measurement: a timestamp and a queue-length read on one message in
-//! `stride`, one counter update per acknowledgement.
+//! What a queue run's producers and consumers record while they run: the shared, read-only
+//! [`Board`] (clock origin, stride, leak count; the acknowledgement count behind `join()` only
+//! in the "with join" variant), each unit's own tally (counts, fingerprint, latency samples,
+//! busy spans), and the [`Tripwire`] that wakes the joiner if a unit dies. Nothing shared is
+//! written per message except the "with join" acknowledgement, whose cost is that variant's
+//! point. Every strategy pays for exactly the same measurement: a timestamp and a queue-length
+//! read on one message in `stride`, two timestamps per message when the cost is not none.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::{ConsumerReport, Cost, Message, ProducerReport, QueueOutcome, QueueSpec};
-use crate::inflight::{Guard, InFlight};
 
-/// What every producer and consumer of one run share: the clock origin, the acknowledgement
-/// counter behind `join()`, and the busy-consumer counter. Every unit holds an `Arc` of it, so
-/// the count of references left when the strategy finishes is the count of leaked units.
+/// What every producer and consumer of one run share: the clock origin and, with join, the
+/// acknowledgement count behind `join()`. Every unit holds an `Arc` of it, so the count of
+/// references left when the strategy finishes is the count of leaked units.
 #[derive(Debug)]
 pub struct Board {
     origin: Instant,
     stride: u64,
     messages: u64,
+    join: bool,
     acked: AtomicU64,
+    /// Written once per consumer, not per message.
     consumers_started: AtomicUsize,
-    busy: Option<InFlight>,
+    track_busy: bool,
 }
 
 impl Board {
@@ -30,11 +33,11 @@ impl Board {
             origin: Instant::now(),
             stride: spec.stride(),
             messages: spec.messages as u64,
+            join: spec.join,
             acked: AtomicU64::new(0),
             consumers_started: AtomicUsize::new(0),
-            // Counting busy consumers costs shared atomics per message: only where there is a
-            // cost to overlap.
-            busy: (spec.cost != Cost::None).then(InFlight::default),
+            // Busy spans cost two clock reads per message: only where there is a cost to overlap.
+            track_busy: spec.cost != Cost::None,
         })
     }
 
@@ -53,9 +56,10 @@ impl Board {
         ConsumerTally { board: Arc::clone(self), report: ConsumerReport::default() }
     }
 
-    /// Every message has been acknowledged (`queue.join()` would return).
-    pub fn all_acked(&self) -> bool {
-        self.acked.load(Ordering::Acquire) == self.messages
+    /// With join: the run ends when every message is acknowledged (`queue.join()`), not when
+    /// the producers are done.
+    pub fn joins(&self) -> bool {
+        self.join
     }
 
     /// The outcome, once the strategy has joined every unit it started.
@@ -69,7 +73,7 @@ impl Board {
             consumers,
             consumers_started: self.consumers_started.load(Ordering::Acquire),
             units_alive: Arc::strong_count(&self) - 1,
-            peak_busy: self.busy.as_ref().map(InFlight::peak),
+            acked: self.join.then(|| self.acked.load(Ordering::Acquire)),
             stride: self.stride,
         }
     }
@@ -115,20 +119,25 @@ pub struct ConsumerTally {
 }
 
 impl ConsumerTally {
-    /// Marks this consumer busy for as long as the guard lives (when busy consumers are counted).
-    pub fn busy(&self) -> Option<Guard<'_>> {
-        self.board.busy.as_ref().map(InFlight::enter)
+    /// Marks this consumer busy for as long as the guard lives (when busy spans are recorded):
+    /// the span goes into this consumer's own report.
+    pub fn busy(&mut self) -> Option<Busy<'_>> {
+        if !self.board.track_busy {
+            return None;
+        }
+        let start = self.board.now_ns();
+        Some(Busy { tally: self, start })
     }
 
-    /// Records a processed message and acknowledges it (`task_done`). Returns true for the one
-    /// acknowledgement that completes the run: that consumer wakes the joiner.
+    /// Records a processed message and, with join, acknowledges it (`task_done`). Returns true
+    /// for the one acknowledgement that completes the run: that consumer wakes the joiner.
     #[must_use]
     pub fn processed(&mut self, message: Message) -> bool {
         self.report.count(message.id);
         if message.sent_ns != 0 {
             self.report.latencies_ns.push(self.board.now_ns().saturating_sub(message.sent_ns));
         }
-        self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
+        self.board.join && self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
     }
 
     /// The report, when the consumer stops: `saw_close` says it stopped because the channel
@@ -136,6 +145,19 @@ impl ConsumerTally {
     pub fn finish(mut self, saw_close: bool) -> ConsumerReport {
         self.report.saw_close = saw_close;
         self.report
+    }
+}
+
+/// A consumer busy with one message; records the span when dropped.
+pub struct Busy<'a> {
+    tally: &'a mut ConsumerTally,
+    start: u64,
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let end = self.tally.board.now_ns();
+        self.tally.report.busy_ns.push((self.start, end));
     }
 }
 

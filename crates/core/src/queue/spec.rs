@@ -123,6 +123,12 @@ pub struct QueueSpec {
     /// A wait before every put (the tutorial's producer sleeps between items); zero for none.
     #[serde(with = "crate::duration::serde_text")]
     pub pacing: Duration,
+    /// Python's `task_done` / `join()`: every consumer acknowledges every message on one shared
+    /// count, and the run ends when the count is complete. Without it (throughput cases) the
+    /// run ends when the producers are done and the consumers have drained the closed channel,
+    /// with nothing shared per message.
+    #[serde(default)]
+    pub join: bool,
 }
 
 /// One message on the channel: its id and, for one id in `stride`, when the producer sent it
@@ -151,6 +157,10 @@ pub struct ConsumerReport {
     pub id_hash: u64,
     /// Enqueue → processed, in nanoseconds, for the timed messages it processed.
     pub latencies_ns: Vec<u64>,
+    /// When it was busy with a message (start, end; ns since the run began), one span per
+    /// message when the cost is not none: the peak of busy consumers is derived from them
+    /// after the run.
+    pub busy_ns: Vec<(u64, u64)>,
     /// It stopped because it found the channel closed (not abandoned, not still running).
     pub saw_close: bool,
 }
@@ -175,10 +185,17 @@ pub struct QueueOutcome {
     /// Producers and consumers still holding the run's [`Board`](super::Board) when the strategy returned:
     /// a leaked thread or task (one still running, or never dropped) keeps its reference.
     pub units_alive: usize,
-    /// The most consumers processing a message at once (tracked when the cost is not none).
-    pub peak_busy: Option<usize>,
+    /// With join: how many acknowledgements the shared count received.
+    pub acked: Option<u64>,
     /// One id in `stride` was timed.
     pub stride: u64,
+}
+
+impl QueueOutcome {
+    /// The most consumers processing a message at once, from their busy spans.
+    pub fn peak_busy(&self) -> usize {
+        crate::peak_overlap(self.consumers.iter().flat_map(|c| c.busy_ns.iter().copied()))
+    }
 }
 
 /// A 64-bit mix of an id (splitmix64): summed over the processed ids it makes a fingerprint
@@ -203,7 +220,21 @@ pub fn cpu_work(iterations: u32, seed: u64) -> u64 {
 impl QueueSpec {
     /// Throughput shape: no consumer cost, no pacing.
     pub fn new(messages: usize, producers: usize, consumers: usize, capacity: Capacity) -> Self {
-        QueueSpec { messages, producers, consumers, capacity, cost: Cost::None, pacing: Duration::ZERO }
+        QueueSpec {
+            messages,
+            producers,
+            consumers,
+            capacity,
+            cost: Cost::None,
+            pacing: Duration::ZERO,
+            join: false,
+        }
+    }
+
+    /// The "with join" variant: `task_done` per message, `join()` before closing.
+    pub fn with_join(mut self) -> Self {
+        self.join = true;
+        self
     }
 
     pub fn with_cost(mut self, cost: Cost) -> Self {
@@ -226,7 +257,8 @@ impl QueueSpec {
         }
     }
 
-    /// `queue/mpsc/p=4/c=1/b=1024/m=200000`, then `/cpu=K` or `/wait=D`, then `/pace=D`.
+    /// `queue/mpsc/p=4/c=1/b=1024/m=200000`, then `/cpu=K` or `/wait=D`, then `/pace=D`, then
+    /// `/join`.
     pub fn case_name(&self) -> String {
         let mut name = format!(
             "queue/{}/p={}/c={}/b={}/m={}",
@@ -243,6 +275,9 @@ impl QueueSpec {
         }
         if !self.pacing.is_zero() {
             name.push_str(&format!("/pace={}", format_duration(self.pacing)));
+        }
+        if self.join {
+            name.push_str("/join");
         }
         name
     }
