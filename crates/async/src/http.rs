@@ -38,19 +38,27 @@ pub fn run<R: Runtime>(rt: &Arc<R>, spec: &HttpSpec, target: &Target) -> Result<
 }
 
 /// One worker: its share of the ids, one request at a time on its own connection (a new one
-/// per request in fresh mode, and after any failure).
+/// per request in fresh mode, and after any failure). A request races a timer only where the
+/// server is told to stall some requests: elsewhere arming and cancelling a timer per request
+/// would be the harness's cost, not the runtime's (ureq's timeout is a socket option, free), and
+/// a hung server is bounded by the case's own deadline.
 async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>, index: usize, workers: usize) -> Vec<HttpResult> {
     let mut connection: Option<SendRequest<Empty<Bytes>>> = None;
     let mut results = Vec::new();
+    let timed = plan.spec().faults.stall_rate > 0.0;
+    let timeout = plan.timeout();
     for id in plan.ids(index, workers) {
         let start = Instant::now();
-        let timeout = plan.timeout();
         let attempt = request(&*rt, &plan, &mut connection, id);
-        let expiry = async {
-            R::sleep(timeout).await;
-            Err(Failure::timeout(timeout))
+        let outcome = if timed {
+            let expiry = async {
+                R::sleep(timeout).await;
+                Err(Failure::timeout(timeout))
+            };
+            future::or(attempt, expiry).await
+        } else {
+            attempt.await
         };
-        let outcome = future::or(attempt, expiry).await;
         if outcome.is_err() || plan.fresh() {
             // Dropping the sender ends its driver task, which closes the socket.
             connection = None;
