@@ -3,8 +3,9 @@
 //! in the "with join" variant), each unit's own tally (counts, fingerprint, latency samples,
 //! busy spans), and the [`Tripwire`] that wakes the joiner if a unit dies. Nothing shared is
 //! written per message except the "with join" acknowledgement, whose cost is that variant's
-//! point. Every strategy pays for exactly the same measurement: a timestamp and a queue-length
-//! read on one message in `stride`, two timestamps per message when the cost is not none.
+//! point. Every strategy pays for exactly the same measurement: on one message in `stride`, a
+//! timestamp in the producer's tally, a queue-length read, and a timestamp in the consumer's
+//! (matched by id in `verify`); two timestamps per message when the cost is not none.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -47,7 +48,7 @@ impl Board {
 
     /// A producer's tally; it holds a reference to the board until it is finished.
     pub fn producer(self: &Arc<Self>) -> ProducerTally {
-        ProducerTally { board: Arc::clone(self), report: ProducerReport::default(), next_timed: 0 }
+        ProducerTally { board: Arc::clone(self), report: ProducerReport::default() }
     }
 
     /// A consumer's tally: counts the consumer as started.
@@ -82,28 +83,22 @@ impl Board {
 pub struct ProducerTally {
     board: Arc<Board>,
     report: ProducerReport,
-    /// The next id that will carry a timestamp.
-    next_timed: u64,
 }
 
 impl ProducerTally {
-    /// The message for `id`, timestamped if `id` is a multiple of the stride. A producer sends
-    /// its ids in increasing order, so this divides once per timed message instead of once per
-    /// message (a 64-bit division would cost as much as a channel hand-off's bookkeeping).
+    /// The message for `id`; if `id` is a multiple of the stride, this producer notes when
+    /// it is about to send it.
     pub fn message(&mut self, id: u64) -> Message {
-        if id < self.next_timed {
-            return Message { id, sent_ns: 0 };
+        if id & (self.board.stride - 1) == 0 {
+            self.report.sent_at.push((id, self.board.now_ns()));
         }
-        let stride = self.board.stride;
-        self.next_timed = (id / stride + 1) * stride;
-        let sent_ns = if id.is_multiple_of(stride) { self.board.now_ns() } else { 0 };
-        Message { id, sent_ns }
+        Message { id }
     }
 
     /// Counts a completed send; for a timed message, reads the queue's length through `depth`.
     pub fn sent(&mut self, message: &Message, depth: impl FnOnce() -> usize) {
         self.report.sent += 1;
-        if message.sent_ns != 0 {
+        if message.id & (self.board.stride - 1) == 0 {
             self.report.peak_depth = self.report.peak_depth.max(depth());
         }
     }
@@ -134,8 +129,8 @@ impl ConsumerTally {
     #[must_use]
     pub fn processed(&mut self, message: Message) -> bool {
         self.report.count(message.id);
-        if message.sent_ns != 0 {
-            self.report.latencies_ns.push(self.board.now_ns().saturating_sub(message.sent_ns));
+        if message.id & (self.board.stride - 1) == 0 {
+            self.report.received_at.push((message.id, self.board.now_ns()));
         }
         self.board.join && self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
     }
@@ -193,13 +188,16 @@ mod tests {
     fn producers_time_exactly_the_multiples_of_the_stride() {
         let s = QueueSpec::new(100_000, 3, 1, Capacity::Bounded(4));
         let board = Board::new(&s);
-        assert_eq!(s.stride(), 6);
+        assert_eq!(s.stride(), 4);
         let mut timed = Vec::new();
         for p in 0..3 {
             let mut producer = board.producer();
-            timed.extend(s.producer_ids(p).filter(|&id| producer.message(id).sent_ns != 0));
+            for id in s.producer_ids(p) {
+                producer.message(id);
+            }
+            timed.extend(producer.finish().sent_at.iter().map(|&(id, _)| id));
         }
-        let want: Vec<u64> = (0..100_000).step_by(6).collect();
+        let want: Vec<u64> = (0..100_000).step_by(4).collect();
         assert_eq!(timed, want);
         assert_eq!(want.len() as u64, s.timed_messages());
     }

@@ -131,12 +131,12 @@ pub struct QueueSpec {
     pub join: bool,
 }
 
-/// One message on the channel: its id and, for one id in `stride`, when the producer sent it
-/// (nanoseconds since the run began, plus one, so that 0 means "not timed").
+/// One message on the channel: its id, nothing else (8 bytes, as in a channel's own benchmark).
+/// Latency samples are stamped by the producer and the consumer in their own tallies and
+/// matched by id after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Message {
     pub id: u64,
-    pub sent_ns: u64,
 }
 
 /// What one producer reports when it is joined.
@@ -146,6 +146,8 @@ pub struct ProducerReport {
     pub sent: u64,
     /// The longest queue it saw right after its timed sends.
     pub peak_depth: usize,
+    /// (id, ns since the run began) just before each timed send.
+    pub sent_at: Vec<(u64, u64)>,
 }
 
 /// What one consumer reports when it is joined: an order-independent record of the ids it
@@ -155,8 +157,8 @@ pub struct ConsumerReport {
     pub processed: u64,
     pub id_sum: u64,
     pub id_hash: u64,
-    /// Enqueue → processed, in nanoseconds, for the timed messages it processed.
-    pub latencies_ns: Vec<u64>,
+    /// (id, ns since the run began) when it finished each timed message.
+    pub received_at: Vec<(u64, u64)>,
     /// When it was busy with a message (start, end; ns since the run began), one span per
     /// message when the cost is not none: the peak of busy consumers is derived from them
     /// after the run.
@@ -290,9 +292,11 @@ impl QueueSpec {
         (p * m / n)..((p + 1) * m / n)
     }
 
-    /// One id in `stride` is timed (ids that are multiples of it).
+    /// One id in `stride` is timed (ids that are multiples of it): a power of two, so a
+    /// consumer tells a timed id with a mask, not a division; 16,384 to 32,767 samples.
     pub fn stride(&self) -> u64 {
-        (self.messages as u64 / LATENCY_SAMPLES).max(1)
+        let s = (self.messages as u64 / LATENCY_SAMPLES).max(1);
+        1 << s.ilog2()
     }
 
     /// How many messages carry a timestamp.

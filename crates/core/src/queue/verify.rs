@@ -64,14 +64,28 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     if outcome.stride != spec.stride() {
         return Err(format!("timed one message in {}, expected one in {}", outcome.stride, spec.stride()));
     }
-    let mut latencies: Vec<u64> =
-        outcome.consumers.iter().flat_map(|c| c.latencies_ns.iter().copied()).collect();
-    if latencies.len() as u64 != spec.timed_messages() {
+    // Latency samples: the timed ids' send stamps (producers) and finish stamps (consumers),
+    // each id exactly once on both sides, matched by id.
+    let mut sent: Vec<(u64, u64)> =
+        outcome.producers.iter().flat_map(|p| p.sent_at.iter().copied()).collect();
+    let mut received: Vec<(u64, u64)> =
+        outcome.consumers.iter().flat_map(|c| c.received_at.iter().copied()).collect();
+    if received.len() as u64 != spec.timed_messages() || sent.len() as u64 != spec.timed_messages() {
         return Err(format!(
-            "{} timed messages were processed, expected {}",
-            latencies.len(),
+            "{} timed messages were sent and {} processed, expected {}",
+            sent.len(),
+            received.len(),
             spec.timed_messages()
         ));
+    }
+    sent.sort_unstable();
+    received.sort_unstable();
+    let mut latencies = Vec::with_capacity(sent.len());
+    for (&(id, at), &(rid, done)) in sent.iter().zip(&received) {
+        if id != rid || !id.is_multiple_of(outcome.stride) {
+            return Err(format!("timed message {id} was not processed exactly once (found {rid})"));
+        }
+        latencies.push(done.saturating_sub(at));
     }
 
     let peak_depth = outcome.producers.iter().map(|p| p.peak_depth).max().unwrap_or(0);
@@ -178,7 +192,7 @@ mod tests {
         c.processed -= 1;
         c.id_sum -= 42;
         c.id_hash = c.id_hash.wrapping_sub(id_hash(42));
-        c.latencies_ns.pop();
+        c.received_at.retain(|&(id, _)| id != 42);
         assert!(s.verify(&missing).unwrap_err().contains("processed 99"));
 
         let mut duplicate = good.clone();
@@ -225,6 +239,12 @@ mod tests {
         let mut unrecorded = good.clone();
         unrecorded.consumers[1].busy_ns.pop();
         assert!(waits.verify(&unrecorded).unwrap_err().contains("busy spans"));
+
+        // A timed message stamped by no consumer (another id stamped twice): rejected.
+        let mut restamped = honest(&spec(30, 1, 2));
+        let twice = restamped.consumers[0].received_at[1];
+        restamped.consumers[1].received_at[0] = twice;
+        assert!(spec(30, 1, 2).verify(&restamped).unwrap_err().contains("exactly once"));
 
         let joined = spec(30, 2, 3).with_join();
         let good = honest(&joined);
