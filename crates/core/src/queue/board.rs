@@ -88,6 +88,7 @@ pub struct ProducerTally {
 impl ProducerTally {
     /// The message for `id`; if `id` is a multiple of the stride, this producer notes when
     /// it is about to send it.
+    #[inline]
     pub fn message(&mut self, id: u64) -> Message {
         if id & (self.board.stride - 1) == 0 {
             self.report.sent_at.push((id, self.board.now_ns()));
@@ -96,6 +97,7 @@ impl ProducerTally {
     }
 
     /// Counts a completed send; for a timed message, reads the queue's length through `depth`.
+    #[inline]
     pub fn sent(&mut self, message: &Message, depth: impl FnOnce() -> usize) {
         self.report.sent += 1;
         if message.id & (self.board.stride - 1) == 0 {
@@ -116,6 +118,7 @@ pub struct ConsumerTally {
 impl ConsumerTally {
     /// Marks this consumer busy for as long as the guard lives (when busy spans are recorded):
     /// the span goes into this consumer's own report.
+    #[inline]
     pub fn busy(&mut self) -> Option<Busy<'_>> {
         if !self.board.track_busy {
             return None;
@@ -127,6 +130,7 @@ impl ConsumerTally {
     /// Records a processed message and, with join, acknowledges it (`task_done`). Returns true
     /// for the one acknowledgement that completes the run: that consumer wakes the joiner.
     #[must_use]
+    #[inline]
     pub fn processed(&mut self, message: Message) -> bool {
         self.report.count(message.id);
         if message.id & (self.board.stride - 1) == 0 {

@@ -169,6 +169,7 @@ pub struct ConsumerReport {
 
 impl ConsumerReport {
     /// Adds one processed id to the record.
+    #[inline]
     pub fn count(&mut self, id: u64) {
         self.processed += 1;
         self.id_sum = self.id_sum.wrapping_add(id);
@@ -203,6 +204,7 @@ impl QueueOutcome {
 /// A 64-bit mix of an id (splitmix64): summed over the processed ids it makes a fingerprint
 /// that count and sum alone cannot fake (two duplicates and two losses with the same sum
 /// still change it).
+#[inline]
 pub fn id_hash(id: u64) -> u64 {
     crate::splitmix::splitmix64(id)
 }
