@@ -2,6 +2,7 @@
 //! verified workloads. With no arguments it runs the quick preset of everything.
 
 mod compare;
+mod fidelity;
 mod list;
 mod outputs;
 mod report;
@@ -47,6 +48,8 @@ failed or timed-out row exit 1."
     Report(report::ReportArgs),
     /// Compare two results files: B ÷ A per case and strategy, with a noise flag
     Compare(compare::CompareArgs),
+    /// Run each minimal reference program beside its shootout case and print shootout ÷ minimal
+    Fidelity(fidelity::FidelityArgs),
     /// Run the HTTP target server standalone (loopback unless --bind names another address)
     Serve(serve::ServeArgs),
     /// Internal: criterion's estimates under DIR as shootout's tables (scripts/bench.sh)
@@ -100,6 +103,7 @@ fn main() {
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Report(args)) => report::report(&args),
         Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::Fidelity(args)) => fidelity::fidelity(&args),
         Some(Command::Serve(args)) => match serve::serve(&args) {
             Ok(()) => 0,
             Err(e) => usage_error(e),

@@ -95,7 +95,7 @@ async fn unit<R: Runtime>(
     if gate.as_ref().is_some_and(|g| g.is_cancelled(index)) {
         return None;
     }
-    let _in_flight = recorder.in_flight.enter();
+    let _in_flight = recorder.enter(index);
     let start = Instant::now();
     let wait = spec.wait_of(index);
     let body = async {
@@ -110,7 +110,7 @@ async fn unit<R: Runtime>(
             match R::timeout_at(deadline_at, body).await {
                 Some(result) => result,
                 None => {
-                    recorder.timed_out(deadline_at, Instant::now());
+                    recorder.timed_out(index, deadline_at, Instant::now());
                     Err(UnitError::TimedOut { index })
                 }
             }

@@ -4,8 +4,9 @@
 //! smol through smol-hyper's `FuturesIo`).
 //!
 //! The model is the threads model on tasks: C worker tasks, each with its own keep-alive
-//! connection, take request ids from a shared counter — `Semaphore(C)` around M tasks admits
-//! the same C requests at a time, but also allocates M tasks up front; workers keep memory at C.
+//! connection, each sending its share of the request ids — `Semaphore(C)` around M tasks
+//! admits the same C requests at a time, but also allocates M tasks up front; workers keep
+//! memory at C. A worker keeps its results to itself until the run is over.
 
 use std::io;
 use std::sync::Arc;
@@ -25,36 +26,44 @@ use shootout_http::client::{Failure, io_kind};
 
 use crate::{Runtime, join_all};
 
-/// C worker tasks, each with its own keep-alive connection, taking request ids from the plan's
-/// shared counter. The calling thread only `block_on`s the join.
+/// C worker tasks, each with its own keep-alive connection and its share of the request ids.
+/// The calling thread only `block_on`s the join.
 pub fn run<R: Runtime>(rt: &Arc<R>, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
     let plan = Plan::new(spec, target)?;
+    let c = spec.concurrency;
     let workers: Vec<R::Task<Vec<HttpResult>>> =
-        (0..spec.concurrency).map(|_| rt.spawn(worker(Arc::clone(rt), plan.clone()))).collect();
+        (0..c).map(|w| rt.spawn(worker(Arc::clone(rt), plan.clone(), w, c))).collect();
     let batches = rt.block_on(join_all(workers))?;
     plan.finish(batches)
 }
 
-/// One worker: takes ids until none are left, one request at a time on its own connection
-/// (a new one per request in fresh mode, and after any failure).
-async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>) -> Vec<HttpResult> {
+/// One worker: its share of the ids, one request at a time on its own connection (a new one
+/// per request in fresh mode, and after any failure). A request races a timer only where the
+/// server is told to stall some requests: elsewhere arming and cancelling a timer per request
+/// would be the harness's cost, not the runtime's (ureq's timeout is a socket option, free), and
+/// a hung server is bounded by the case's own deadline.
+async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>, index: usize, workers: usize) -> Vec<HttpResult> {
     let mut connection: Option<SendRequest<Empty<Bytes>>> = None;
     let mut results = Vec::new();
-    while let Some(id) = plan.next_id() {
-        let _in_flight = plan.in_flight().enter();
+    let timed = plan.spec().faults.stall_rate > 0.0;
+    let timeout = plan.timeout();
+    for id in plan.ids(index, workers) {
         let start = Instant::now();
-        let timeout = plan.timeout();
         let attempt = request(&*rt, &plan, &mut connection, id);
-        let expiry = async {
-            R::sleep(timeout).await;
-            Err(Failure::timeout(timeout))
+        let outcome = if timed {
+            let expiry = async {
+                R::sleep(timeout).await;
+                Err(Failure::timeout(timeout))
+            };
+            future::or(attempt, expiry).await
+        } else {
+            attempt.await
         };
-        let outcome = future::or(attempt, expiry).await;
         if outcome.is_err() || plan.fresh() {
             // Dropping the sender ends its driver task, which closes the socket.
             connection = None;
         }
-        results.push(plan.record(id, start.elapsed(), outcome));
+        results.push(plan.record(id, start, outcome));
     }
     results
 }

@@ -1,8 +1,8 @@
 //! The queue workload on any async runtime: P producer tasks and C consumer tasks on one
 //! async-channel (the same channel on every async runtime, so runtimes are compared, not
-//! channels). The calling thread only `block_on`s the final join: wait until every message is
-//! acknowledged (`queue.join()`), close the channel (every consumer's `recv` then fails once
-//! the queue is empty), and await every task.
+//! channels). The calling thread only `block_on`s the final join: with join, wait until every
+//! message is acknowledged (`queue.join()`); await the producers, close the channel (every
+//! consumer's `recv` then fails once the queue is empty), and await the consumers.
 
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ pub fn run<R: Runtime>(rt: &R, spec: &QueueSpec) -> Result<QueueOutcome, RunErro
         Capacity::Bounded(b) => async_channel::bounded::<Message>(b),
         Capacity::Unbounded => async_channel::unbounded(),
     };
-    // Woken by the acknowledgement that completes the run, or by a task that died.
+    // With join, woken by the acknowledgement that completes the run, or by a task that died.
     let (wake, woken) = async_channel::unbounded::<()>();
 
     let consumers: Vec<R::Task<ConsumerReport>> = (0..spec.consumers)
@@ -54,10 +54,14 @@ pub fn run<R: Runtime>(rt: &R, spec: &QueueSpec) -> Result<QueueOutcome, RunErro
         .collect();
     drop(wake);
 
+    let join = spec.join;
     let (producers, consumers) = rt.block_on(async move {
-        let _ = woken.recv().await;
+        if join {
+            let _ = woken.recv().await;
+        }
+        let producers = join_all(producers).await;
         tx.close();
-        (join_all(producers).await, join_all(consumers).await)
+        (producers, join_all(consumers).await)
     });
     Ok(board.finish(producers?, consumers?))
 }

@@ -1,31 +1,57 @@
 //! The sleep workload on any async runtime: N spawned tasks, gathered in order. Timer mode
 //! awaits the runtime's sleep; blocking mode is `asyncio.to_thread`: each task awaits
-//! `spawn_blocking(thread::sleep)`, so no worker ever blocks.
+//! `spawn_blocking(thread::sleep)`, so no worker ever blocks. Each task returns its id and its
+//! own wait span (no shared counter); memory mode's task is the minimal gather's — it sleeps
+//! and returns its id, nothing else.
 
-use shootout_core::{InFlight, RunError, SleepMode, SleepOutcome, SleepSpec};
+use std::time::Instant;
+
+use shootout_core::{RunError, SleepMode, SleepOutcome, SleepSpec, Span};
 
 use crate::{Runtime, join_all};
 
+/// A blocking-mode task's output: `spawn_blocking`'s own result of (id, span).
+type Offloaded = Result<(usize, Span), RunError>;
+
 pub fn run<R: Runtime>(rt: &R, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-    let waiting = InFlight::new();
     let d = spec.duration;
-    let tasks: Vec<R::Task<Result<usize, RunError>>> = (0..spec.tasks)
-        .map(|id| {
-            let waiting = waiting.clone();
-            match spec.mode {
-                SleepMode::Timer => rt.spawn(async move {
-                    let _waiting = waiting.enter_owned();
-                    R::sleep(d).await;
-                    Ok(id)
-                }),
-                SleepMode::Blocking => rt.spawn(R::spawn_blocking(move || {
-                    let _waiting = waiting.enter_owned();
-                    std::thread::sleep(d);
-                    id
-                })),
-            }
-        })
-        .collect();
-    let ids = rt.block_on(join_all(tasks))?.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(SleepOutcome { ids, peak_waiting: waiting.peak() })
+    match spec.mode {
+        SleepMode::Memory => {
+            let tasks: Vec<R::Task<usize>> = (0..spec.tasks)
+                .map(|id| {
+                    rt.spawn(async move {
+                        R::sleep(d).await;
+                        id
+                    })
+                })
+                .collect();
+            let ids = rt.block_on(join_all(tasks))?;
+            Ok(SleepOutcome { ids, waits: Vec::new() })
+        }
+        SleepMode::Timer => {
+            let tasks: Vec<R::Task<(usize, Span)>> = (0..spec.tasks)
+                .map(|id| {
+                    rt.spawn(async move {
+                        let start = Instant::now();
+                        R::sleep(d).await;
+                        (id, Span::since(start))
+                    })
+                })
+                .collect();
+            Ok(SleepOutcome::from_pairs(rt.block_on(join_all(tasks))?))
+        }
+        SleepMode::Blocking => {
+            let tasks: Vec<R::Task<Offloaded>> = (0..spec.tasks)
+                .map(|id| {
+                    rt.spawn(R::spawn_blocking(move || {
+                        let start = Instant::now();
+                        std::thread::sleep(d);
+                        (id, Span::since(start))
+                    }))
+                })
+                .collect();
+            let pairs = rt.block_on(join_all(tasks))?.into_iter().collect::<Result<Vec<_>, _>>()?;
+            Ok(SleepOutcome::from_pairs(pairs))
+        }
+    }
 }

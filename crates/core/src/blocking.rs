@@ -44,6 +44,7 @@ pub fn consume_blocking(
 }
 
 /// Processes one message on the calling thread and acknowledges it.
+#[inline]
 pub fn process_blocking(tally: &mut ConsumerTally, message: Message, cost: Cost, wake: &(dyn Fn() + Sync)) {
     {
         let _busy = tally.busy();

@@ -1,65 +1,82 @@
-//! The peak-concurrency counter: how a test proves that waits overlapped without timing them.
+//! Peak concurrency from timestamps: each unit notes when it entered and left its region in its
+//! own slot or result, and the peak is derived after the clock stops — no counter shared by
+//! every unit in the timed region, so the parallel strategies pay nothing the sequential one
+//! does not.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
-/// Counts units currently inside a region and remembers the most there ever were at once.
-/// Enter before the wait starts, leave when it ends; the guard leaves on drop, so a cancelled
-/// future (dropped mid-wait) is counted out too.
-#[derive(Debug, Default)]
-pub struct InFlight {
-    now: AtomicUsize,
-    peak: AtomicUsize,
+/// When one unit was inside its region (waiting, running, busy, in flight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Instant,
+    pub end: Instant,
 }
 
-impl InFlight {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    pub fn enter(&self) -> Guard<'_> {
-        self.arrive();
-        Guard(self)
-    }
-
-    /// For `'static` tasks that cannot borrow the counter.
-    pub fn enter_owned(self: &Arc<Self>) -> OwnedGuard {
-        self.arrive();
-        OwnedGuard(Arc::clone(self))
-    }
-
-    fn arrive(&self) {
-        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-    }
-
-    fn leave(&self) {
-        self.now.fetch_sub(1, Ordering::SeqCst);
-    }
-
-    pub fn peak(&self) -> usize {
-        self.peak.load(Ordering::SeqCst)
-    }
-
-    pub fn current(&self) -> usize {
-        self.now.load(Ordering::SeqCst)
+impl Span {
+    /// The span from `start` until now.
+    pub fn since(start: Instant) -> Span {
+        Span { start, end: Instant::now() }
     }
 }
 
-pub struct Guard<'a>(&'a InFlight);
+/// The most spans that overlap at one instant (1 for any non-empty set). A span that ends at
+/// the very instant another starts does not overlap it (the conservative reading: a limit of L
+/// is never reported broken by the hand-over of one permit).
+pub fn peak_overlap<T: Ord + Copy>(spans: impl IntoIterator<Item = (T, T)>) -> usize {
+    let mut events: Vec<(T, bool)> = Vec::new();
+    for (start, end) in spans {
+        // `false` sorts first: at equal times every end is counted before any start.
+        events.push((start, true));
+        events.push((end.max(start), false));
+    }
+    events.sort_unstable();
+    let (mut now, mut peak) = (0isize, 0isize);
+    for &(_, starts) in &events {
+        now += if starts { 1 } else { -1 };
+        peak = peak.max(now);
+    }
+    // A lone zero-length span still ran.
+    (peak as usize).max(usize::from(!events.is_empty()))
+}
 
-impl Drop for Guard<'_> {
-    fn drop(&mut self) {
-        self.0.leave();
+/// The peak of [`Span`]s.
+pub fn peak_of(spans: &[Span]) -> usize {
+    peak_overlap(spans.iter().map(|s| (s.start, s.end)))
+}
+
+/// A run's clock origin, for timestamps that fit a `u64` slot: nanoseconds since the origin,
+/// plus one, so that 0 means "never stamped".
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    origin: Instant,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock { origin: Instant::now() }
     }
 }
 
-pub struct OwnedGuard(Arc<InFlight>);
-
-impl Drop for OwnedGuard {
-    fn drop(&mut self) {
-        self.0.leave();
+impl Clock {
+    pub fn now_ns(&self) -> u64 {
+        self.since(Instant::now())
     }
+
+    /// `at` on this clock.
+    pub fn since(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.origin).as_nanos() as u64 + 1
+    }
+
+    /// Writes now into a slot only this unit writes (relaxed: it is read after the unit joined).
+    pub fn stamp(&self, slot: &AtomicU64) {
+        slot.store(self.now_ns(), Ordering::Relaxed);
+    }
+}
+
+/// A slot's stamp, `None` if never stamped.
+pub fn read(slot: &AtomicU64) -> Option<u64> {
+    Some(slot.load(Ordering::Relaxed)).filter(|&t| t > 0)
 }
 
 #[cfg(test)]
@@ -67,16 +84,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn peak_tracks_overlap() {
-        let f = InFlight::new();
-        let a = f.enter_owned();
-        {
-            let _b = f.enter();
-            assert_eq!(f.current(), 2);
-        }
-        drop(a);
-        let _c = f.enter();
-        assert_eq!(f.peak(), 2);
-        assert_eq!(f.current(), 1);
+    fn peak_counts_overlap_and_not_touching_ends() {
+        assert_eq!(peak_overlap([(0, 10), (5, 15), (9, 20)]), 3);
+        assert_eq!(peak_overlap([(0, 10), (10, 20), (20, 30)]), 1);
+        assert_eq!(peak_overlap([(0, 10), (11, 20)]), 1);
+        assert_eq!(peak_overlap(Vec::<(u64, u64)>::new()), 0);
+        // An end stamped before its start (clock reads on two cores) is read as zero length,
+        // and zero-length spans never add to an overlap, but one alone still counts.
+        assert_eq!(peak_overlap([(5, 3), (4, 6)]), 1);
+        assert_eq!(peak_overlap([(5, 5)]), 1);
+    }
+
+    #[test]
+    fn spans_peak_with_instants() {
+        let t = Instant::now();
+        let ms = std::time::Duration::from_millis;
+        let spans = [Span { start: t, end: t + ms(2) }, Span { start: t + ms(1), end: t + ms(3) }];
+        assert_eq!(peak_of(&spans), 2);
+        let clock = Clock::default();
+        let slot = AtomicU64::new(0);
+        assert_eq!(read(&slot), None);
+        clock.stamp(&slot);
+        assert!(read(&slot).is_some());
     }
 }

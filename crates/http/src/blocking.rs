@@ -49,26 +49,22 @@ impl ureq::unversioned::resolver::Resolver for Resolved {
     }
 }
 
-/// Takes ids from the plan until none are left: one keep-alive connection per worker.
-pub fn worker(plan: &Plan, agent: &ureq::Agent) -> Vec<HttpResult> {
-    let mut results = Vec::new();
-    while let Some(id) = plan.next_id() {
-        results.push(request(plan, agent, id));
-    }
-    results
+/// Worker `worker` of `workers`: sends its share of the ids one after another, on one
+/// keep-alive connection; its results stay its own until the run is over.
+pub fn worker(plan: &Plan, agent: &ureq::Agent, worker: usize, workers: usize) -> Vec<HttpResult> {
+    plan.ids(worker, workers).map(|id| request(plan, agent, id)).collect()
 }
 
 /// One request, timed from the call to the last body byte.
 pub fn request(plan: &Plan, agent: &ureq::Agent, id: u64) -> HttpResult {
     if plan.is_aborted() {
         // The run already failed (no server); its results are discarded.
-        return HttpResult { id, latency_ns: 0, answer: Answer::Failed(ErrorKind::Connect) };
+        return HttpResult { id, start_ns: 0, latency_ns: 0, answer: Answer::Failed(ErrorKind::Connect) };
     }
     let url = format!("{}{}", plan.endpoint().base, plan.path(id));
-    let _in_flight = plan.in_flight().enter();
     let start = Instant::now();
     let outcome = call(plan, agent, &url);
-    plan.record(id, start.elapsed(), outcome)
+    plan.record(id, start, outcome)
 }
 
 fn call(plan: &Plan, agent: &ureq::Agent, url: &str) -> Result<Answer, Failure> {

@@ -1,15 +1,18 @@
-//! What every client shares within one run: the target, the request ids handed out, the
-//! in-flight counter, the first fatal error, and turning per-request results into an outcome.
+//! What every client shares within one run, read-only in the timed region: the target, how
+//! request ids are split among the workers, the clock each request's start is stamped with,
+//! the first fatal error; and gathering per-worker results into an outcome. Peaks and latency
+//! percentiles are derived from the results by `verify`, after the clock stops.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use shootout_core::http::{Answer, Connection, ErrorKind, HttpResult};
-use shootout_core::{HttpOutcome, HttpSpec, InFlight, Latency, RunError, Target};
+use shootout_core::inflight::Clock;
+use shootout_core::{HttpOutcome, HttpSpec, RunError, Target};
 
 /// A parsed `http://HOST:PORT` target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,8 +136,7 @@ pub fn io_kind(err: &io::Error) -> ErrorKind {
 pub struct Plan {
     spec: HttpSpec,
     endpoint: Endpoint,
-    next: AtomicUsize,
-    in_flight: InFlight,
+    clock: Clock,
     aborted: AtomicBool,
     fatal: Mutex<Option<String>>,
     samples: Mutex<BTreeMap<ErrorKind, String>>,
@@ -152,8 +154,7 @@ impl Plan {
         Ok(Arc::new(Plan {
             spec: spec.clone(),
             endpoint,
-            next: AtomicUsize::new(0),
-            in_flight: InFlight::default(),
+            clock: Clock::default(),
             aborted: AtomicBool::new(false),
             fatal: Mutex::new(None),
             samples: Mutex::new(BTreeMap::new()),
@@ -181,26 +182,26 @@ impl Plan {
         format!("/work?id={id}&bytes={}", self.spec.bytes)
     }
 
-    pub fn in_flight(&self) -> &InFlight {
-        &self.in_flight
-    }
-
-    /// The next request id for a worker, or `None` when all are taken or the run aborted.
-    pub fn next_id(&self) -> Option<u64> {
-        if self.is_aborted() {
-            return None;
-        }
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        (id < self.spec.requests).then_some(id as u64)
+    /// Worker `worker` of `workers`' request ids: `worker`, `worker + workers`, … — fixed
+    /// before the run, so no worker writes anything shared to take its next id (C workers each
+    /// sending ⌈M/C⌉ or ⌊M/C⌋ requests, as a keep-alive load generator does).
+    pub fn ids(&self, worker: usize, workers: usize) -> impl Iterator<Item = u64> + '_ {
+        (worker..self.spec.requests)
+            .step_by(workers.max(1))
+            .map(|id| id as u64)
+            .take_while(|_| !self.is_aborted())
     }
 
     pub fn is_aborted(&self) -> bool {
         self.aborted.load(Ordering::Relaxed)
     }
 
-    /// Records what one request ended as. A failure to connect is no injected fault (the
-    /// server never refuses): it means no server, so the run stops with that reason.
-    pub fn record(&self, id: u64, latency: Duration, outcome: Result<Answer, Failure>) -> HttpResult {
+    /// Records what one request that began at `start` ended as, now. A failure to connect is
+    /// no injected fault (the server never refuses): it means no server, so the run stops with
+    /// that reason.
+    pub fn record(&self, id: u64, start: Instant, outcome: Result<Answer, Failure>) -> HttpResult {
+        let latency = start.elapsed();
+        let start_ns = self.clock.since(start);
         let answer = match outcome {
             Ok(answer) => answer,
             Err(failure) => {
@@ -216,7 +217,7 @@ impl Plan {
                 Answer::Failed(failure.kind)
             }
         };
-        HttpResult { id, latency_ns: latency.as_nanos().min(u64::MAX as u128) as u64, answer }
+        HttpResult { id, start_ns, latency_ns: latency.as_nanos().min(u64::MAX as u128) as u64, answer }
     }
 
     /// Stops handing out ids; `finish` will return `why`.
@@ -227,8 +228,8 @@ impl Plan {
         self.aborted.store(true, Ordering::Relaxed);
     }
 
-    /// Gathers the workers' results into the outcome, with latency percentiles over every
-    /// request that got a response.
+    /// Gathers the workers' results into the outcome (nothing is computed from them here: the
+    /// clock is still running).
     pub fn finish(
         &self,
         batches: impl IntoIterator<Item = Vec<HttpResult>>,
@@ -237,32 +238,9 @@ impl Plan {
             return Err(RunError::Failed(why));
         }
         let results: Vec<HttpResult> = batches.into_iter().flatten().collect();
-        let latency = percentiles(&results)?;
         let error_samples = self.samples.lock().map(|s| s.clone()).unwrap_or_default();
-        Ok(HttpOutcome { results, peak_in_flight: self.in_flight.peak(), latency, error_samples })
+        Ok(HttpOutcome { results, error_samples })
     }
-}
-
-fn percentiles(results: &[HttpResult]) -> Result<Option<Latency>, RunError> {
-    // 3 significant digits; the histogram grows to whatever the slowest response needs.
-    let mut hist = hdrhistogram::Histogram::<u64>::new(3)
-        .map_err(|e| RunError::failed(format!("could not build a latency histogram: {e}")))?;
-    for r in results {
-        if let Answer::Response { .. } = r.answer {
-            hist.record(r.latency_ns.max(1)).map_err(|e| {
-                RunError::failed(format!("could not record latency {} ns: {e}", r.latency_ns))
-            })?;
-        }
-    }
-    if hist.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Latency {
-        p50: hist.value_at_quantile(0.50),
-        p90: hist.value_at_quantile(0.90),
-        p99: hist.value_at_quantile(0.99),
-        max: hist.max(),
-    }))
 }
 
 /// Asks a standalone `shootout serve` for its settings and checks that they are the ones
@@ -349,24 +327,5 @@ mod tests {
             assert!(err.contains(why), "{url}: {err}");
             assert!(err.starts_with("--target"), "{url}: {err}");
         }
-    }
-
-    #[test]
-    fn percentiles_come_from_responses_only() {
-        let results: Vec<HttpResult> = (0..100u64)
-            .map(|id| HttpResult {
-                id,
-                latency_ns: (id + 1) * 1_000,
-                answer: if id == 99 {
-                    Answer::Failed(ErrorKind::Timeout)
-                } else {
-                    Answer::Response { status: 200, len: 0, digest: 0 }
-                },
-            })
-            .collect();
-        let l = percentiles(&results).unwrap().unwrap();
-        assert!(l.p50 >= 49_000 && l.p50 <= 51_000, "{l:?}");
-        assert!(l.max >= 99_000 && l.max < 99_100, "{l:?}");
-        assert_eq!(percentiles(&results[99..]).unwrap(), None);
     }
 }

@@ -10,9 +10,9 @@
 //! own thread, so no P, C, B combination can stall (the no-deadlock test runs P + C > W with
 //! B = 1, and fails under a watchdog when the producers are moved into the pool).
 //!
-//! The calling thread is the joiner: inside `in_place_scope` it waits until every message is
-//! acknowledged, drops its sender (the channel disconnects once the producers are done), and
-//! the scope joins the consumers; then it joins the producers.
+//! The calling thread is the joiner: inside `in_place_scope` it waits, with join, until every
+//! message is acknowledged; it joins the producers, drops its sender (the channel
+//! disconnects), and the scope joins the consumers once they have drained it.
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -28,7 +28,7 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
         Capacity::Bounded(b) => crossbeam_channel::bounded::<Message>(b),
         Capacity::Unbounded => crossbeam_channel::unbounded(),
     };
-    // Woken by the acknowledgement that completes the run, or by a unit that died.
+    // With join, woken by the acknowledgement that completes the run, or by a unit that died.
     let (wake, woken) = crossbeam_channel::unbounded::<()>();
 
     let mut producers = Vec::with_capacity(spec.producers);
@@ -65,15 +65,20 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &QueueSpec) -> Result<QueueOutc
             }
             // Only consumers hold receivers: if they all died, a producer's send fails.
             drop(rx);
-            // join() runs here, on the calling thread, never on a pool thread.
-            let _ = woken.recv();
+            // join() and the producers' join run here, on the calling thread, never on a pool
+            // thread.
+            if spec.join {
+                let _ = woken.recv();
+            }
+            let producers = join_threads(producers, "a queue producer");
             drop(tx);
+            producers
         })
     }));
-    let producers = join_threads(producers, "a queue producer");
-    if let Err(payload) = scoped {
-        return Err(RunError::panicked("a rayon queue consumer", payload));
-    }
+    let producers = match scoped {
+        Ok(producers) => producers,
+        Err(payload) => return Err(RunError::panicked("a rayon queue consumer", payload)),
+    };
     let consumers: Vec<ConsumerReport> = reports.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(board.finish(producers?, consumers))
 }

@@ -11,6 +11,6 @@ pub(crate) fn run(
 ) -> Result<HttpOutcome, RunError> {
     let plan = Plan::new(spec, target)?;
     let agent = blocking::agent(&plan, 1);
-    let results = blocking::worker(&plan, &agent);
+    let results = blocking::worker(&plan, &agent, 0, 1);
     plan.finish([results])
 }

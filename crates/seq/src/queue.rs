@@ -59,6 +59,6 @@ pub(crate) fn run(_strategy: &crate::Sequential, spec: &QueueSpec) -> Result<Que
 
     // Every put is done and the queue is drained: the channel is closed for every consumer.
     let producers = producers.into_iter().map(|(p, _)| p.finish()).collect();
-    let consumers = consumers.into_iter().map(|c| c.finish(board.all_acked())).collect();
+    let consumers = consumers.into_iter().map(|c| c.finish(remaining == 0)).collect();
     Ok(board.finish(producers, consumers))
 }

@@ -1,15 +1,21 @@
 //! The sleep workload on the calling thread: a loop of waits.
 
-use shootout_core::{InFlight, RunError, SleepOutcome, SleepSpec};
+use std::time::Instant;
 
-/// A loop of `thread::sleep`: both modes are the same blocking wait.
+use shootout_core::{RunError, SleepMode, SleepOutcome, SleepSpec, Span};
+
+/// A loop of `thread::sleep`: every mode is the same blocking wait.
 pub(crate) fn run(_strategy: &crate::Sequential, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-    let waiting = InFlight::default();
+    let record = spec.mode != SleepMode::Memory;
     let mut ids = Vec::with_capacity(spec.tasks);
+    let mut waits = Vec::with_capacity(if record { spec.tasks } else { 0 });
     for id in 0..spec.tasks {
-        let _waiting = waiting.enter();
+        let start = Instant::now();
         std::thread::sleep(spec.duration);
+        if record {
+            waits.push(Span::since(start));
+        }
         ids.push(id);
     }
-    Ok(SleepOutcome { ids, peak_waiting: waiting.peak() })
+    Ok(SleepOutcome { ids, waits })
 }

@@ -1,5 +1,5 @@
 //! Threads HTTP: C threads, each with its own ureq agent (so its own keep-alive connection),
-//! taking request ids from the plan's shared counter until none are left.
+//! each sending its share of the request ids (fixed before the run).
 
 use shootout_core::{HttpOutcome, HttpSpec, RunError, Target};
 use shootout_http::{Plan, blocking};
@@ -11,10 +11,11 @@ pub(crate) fn run(
 ) -> Result<HttpOutcome, RunError> {
     let plan = Plan::new(spec, target)?;
     let shared = plan.clone();
-    // If the OS refuses a thread, the ones running finish the ids and the refusal is the error.
-    let batches = crate::spawn_join_all(spec.concurrency, move |_| {
+    // If the OS refuses a thread, the ones running finish their ids and the refusal is the error.
+    let c = spec.concurrency;
+    let batches = crate::spawn_join_all(c, move |w| {
         let agent = blocking::agent(&shared, 1);
-        blocking::worker(&shared, &agent)
+        blocking::worker(&shared, &agent, w, c)
     })?;
     plan.finish(batches)
 }

@@ -1,7 +1,7 @@
 //! P producer threads and C consumer threads on one crossbeam-channel (bounded(B) or
-//! unbounded). The calling thread is the joiner: it waits until every message is acknowledged
-//! (`queue.join()`), drops its sender so the channel disconnects once the producers have
-//! dropped theirs, and joins every thread.
+//! unbounded). The calling thread is the joiner: with join it first waits until every message
+//! is acknowledged (`queue.join()`); then it joins the producers, drops its sender so the
+//! channel disconnects, and joins the consumers once they have drained it.
 
 use std::sync::Arc;
 
@@ -15,8 +15,8 @@ pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueO
         Capacity::Bounded(b) => crossbeam_channel::bounded::<Message>(b),
         Capacity::Unbounded => crossbeam_channel::unbounded(),
     };
-    // Woken once: by the consumer whose acknowledgement completes the run, or by a unit that
-    // died (its tripwire), so a failure never leaves the joiner waiting.
+    // With join, woken once: by the consumer whose acknowledgement completes the run, or by a
+    // unit that died (its tripwire), so a failure never leaves the joiner waiting.
     let (wake, woken) = crossbeam_channel::unbounded::<()>();
     let total = spec.producers + spec.consumers;
 
@@ -66,14 +66,14 @@ pub(crate) fn run(_strategy: &crate::Threads, spec: &QueueSpec) -> Result<QueueO
     }
     drop(wake);
 
-    if refused.is_none() {
+    if spec.join && refused.is_none() {
         // join(): every message processed, or some unit died and said so.
         let _ = woken.recv();
     }
-    // Close: once the producers' senders are gone too, every consumer sees the disconnect.
-    drop(tx);
-
     let producers: Result<Vec<ProducerReport>, RunError> = join_threads(producers, "a queue producer");
+    // Close: with the producers' senders gone, every consumer sees the disconnect once the
+    // channel is drained.
+    drop(tx);
     let consumers: Result<Vec<ConsumerReport>, RunError> = join_threads(consumers, "a queue consumer");
     if let Some(err) = refused {
         return Err(err);

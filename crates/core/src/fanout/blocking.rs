@@ -33,8 +33,8 @@ impl FanOutSpec {
     /// unit itself raises the gate: input order cancels the units after it (they cannot be
     /// the first error), completion order cancels all.
     ///
-    /// `deliver` is the completion-order hand-over: called with the result under the
-    /// recorder's delivery lock, right after the finish ticket is taken.
+    /// `deliver` is the completion-order hand-over: called with the result between the unit's
+    /// two hand-over stamps.
     pub fn run_blocking(
         &self,
         index: usize,
@@ -45,7 +45,7 @@ impl FanOutSpec {
         if gate.is_some_and(|g| g.is_cancelled(index)) {
             return None;
         }
-        let _in_flight = recorder.in_flight.enter();
+        let _in_flight = recorder.enter(index);
         let start = Instant::now();
         let wait = self.wait_of(index);
         let deadline_at = self.deadline.filter(|&t| t < wait).map(|t| start + t);
@@ -62,7 +62,7 @@ impl FanOutSpec {
         }
         let result = match deadline_at {
             Some(deadline_at) => {
-                recorder.timed_out(deadline_at, Instant::now());
+                recorder.timed_out(index, deadline_at, Instant::now());
                 Err(UnitError::TimedOut { index })
             }
             None => self.compute(index),

@@ -2,10 +2,8 @@
 //! waiting units wake at once and stop.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
-
-use super::record::lock;
 
 /// Cooperative cancellation for blocking strategies: units with index >= `cancel_from` are
 /// cancelled. A unit checks before it starts, and its wait is a condvar wait that a
@@ -57,4 +55,8 @@ impl CancelGate {
                 self.wake.wait_timeout(state, until - now).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
         }
     }
+}
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panicking unit is reported by its strategy; the gate's state stays usable.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

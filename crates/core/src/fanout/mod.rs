@@ -11,7 +11,7 @@
 //! Core owns everything that must be identical across strategies, one file each: the kernel
 //! and its expected value (`kernel`), the spec with which units fail or are slow (`spec`), the
 //! blocking unit body that sequential, threads and rayon share (`blocking`,
-//! [`FanOutSpec::run_blocking`]), the [`Recorder`] that stamps finish order (`record`) and the
+//! [`FanOutSpec::run_blocking`]), the [`Recorder`] whose per-unit slots stamp start, hand-over and end (`record`) and the
 //! [`CancelGate`] (`cancel`), and apart from them `verify`, which checks every result, its
 //! place, the fail-fast and completion-order rules; the ideal-time model (`ideal`) and the
 //! cases (`cases`).
@@ -29,8 +29,8 @@ pub use cancel::CancelGate;
 pub use cases::cases;
 pub use ideal::{CALIBRATION_KEY, calibrate};
 pub use kernel::kernel;
-pub use record::{Recorder, join_failed};
+pub use record::{Recorder, Running, join_failed};
 pub use spec::{
-    DEADLINE_MARGIN, ErrorPolicy, Errors, FanOutOutcome, FanOutSpec, Handed, MAX_TOTAL_WORK, MAX_UNITS,
-    MAX_WAIT, MAX_WORK, Order, SLOW_FACTOR, UnitError, UnitResult,
+    DEADLINE_MARGIN, ErrorPolicy, Errors, FanOutOutcome, FanOutSpec, Finish, Handed, MAX_TOTAL_WORK,
+    MAX_UNITS, MAX_WAIT, MAX_WORK, Order, SLOW_FACTOR, UnitError, UnitResult,
 };

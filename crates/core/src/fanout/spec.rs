@@ -148,15 +148,31 @@ pub struct FanOutOutcome {
     /// The gather's results in hand-over order. Order `input`: unit i at position i, ending at
     /// the first error under fail-fast. Order `completion`: as the units finished.
     pub handed: Vec<Handed>,
-    /// Per unit, its finish ticket: the value of one shared counter the unit took when it
-    /// finished (with a value, an error or a timeout); `None` if it was cancelled first or
-    /// never started. In completion order the ticket is taken in the same step that puts the
-    /// result in the gather's queue, so ticket order is the order results became available.
-    pub finished: Vec<Option<u64>>,
-    /// The most units between start and finish at once.
-    pub peak_in_flight: usize,
+    /// Per unit, when it finished (with a value, an error or a timeout), as the unit stamped
+    /// it in its own slot; `None` if it was cancelled first or never started.
+    pub finished: Vec<Option<Finish>>,
+    /// Per unit, when it was in flight (start, end; ns since the run began); `None` if it
+    /// never started.
+    pub in_flight: Vec<Option<(u64, u64)>>,
     /// For every unit that timed out: its deadline to the moment it actually stopped, ns.
     pub cancel_latency_ns: Vec<u64>,
+}
+
+/// When a unit handed its result over, in ns since the run began: it stamped `handing` just
+/// before putting its result in the gather's queue and `handed` just after (both the same
+/// instant when nothing is put in a queue). Whatever the queue's order, a result ahead of
+/// another was put in before it, so its `handing` is not after the other's `handed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finish {
+    pub handing: u64,
+    pub handed: u64,
+}
+
+impl FanOutOutcome {
+    /// The most units in flight at once, from their spans.
+    pub fn peak_in_flight(&self) -> usize {
+        crate::peak_overlap(self.in_flight.iter().flatten().copied())
+    }
 }
 
 impl FanOutSpec {

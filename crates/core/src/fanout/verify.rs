@@ -11,16 +11,21 @@ use crate::spec::{Summary, Throughput};
 /// Checks a strategy's outcome; `Err` says what is wrong.
 pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summary, String> {
     let n = spec.units;
-    if outcome.finished.len() != n {
-        return Err(format!("expected finish records for {n} units, got {}", outcome.finished.len()));
+    if outcome.finished.len() != n || outcome.in_flight.len() != n {
+        return Err(format!(
+            "expected finish and in-flight records for {n} units, got {} and {}",
+            outcome.finished.len(),
+            outcome.in_flight.len()
+        ));
     }
-    // Tickets: distinct, each in 1..=n (one per finished unit).
-    let mut ticket_seen = vec![false; n + 1];
-    for (i, ticket) in outcome.finished.iter().enumerate() {
-        if let Some(t) = *ticket {
-            let t = t as usize;
-            if t == 0 || t > n || std::mem::replace(&mut ticket_seen[t], true) {
-                return Err(format!("unit {i} has an impossible or repeated finish ticket {t}"));
+    // A finish is stamped by a unit that started, and brackets its hand-over.
+    for (i, finish) in outcome.finished.iter().enumerate() {
+        if let Some(f) = finish {
+            let Some((start, _)) = outcome.in_flight[i] else {
+                return Err(format!("unit {i} finished but never started"));
+            };
+            if f.handing > f.handed || f.handing < start {
+                return Err(format!("unit {i} has impossible finish stamps {f:?}"));
             }
         }
     }
@@ -61,13 +66,20 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
             }
         }
         Order::Completion => {
-            let tickets: Vec<u64> = handed.iter().filter_map(|h| outcome.finished[h.index]).collect();
-            if let Some(at) = tickets.windows(2).position(|w| w[0] >= w[1]) {
-                return Err(format!(
-                    "unit {} finished before unit {} but was handed over after it (completion order)",
-                    handed[at + 1].index,
-                    handed[at].index
-                ));
+            // Ahead in the queue means put in first: so a result's `handing` cannot come after
+            // the `handed` of any result behind it (exact, whatever the threads' timing).
+            let mut latest: Option<(usize, u64)> = None;
+            for h in handed {
+                let Some(f) = outcome.finished[h.index] else { continue };
+                if let Some((ahead, _)) = latest.filter(|&(_, t)| t > f.handed) {
+                    return Err(format!(
+                        "unit {} finished before unit {ahead} but was handed over after it (completion order)",
+                        h.index
+                    ));
+                }
+                if latest.is_none_or(|(_, t)| f.handing > t) {
+                    latest = Some((h.index, f.handing));
+                }
             }
             match first_error {
                 None => {
@@ -85,13 +97,20 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
                             h.index
                         ));
                     }
-                    let last_ticket = outcome.finished[last.index].unwrap_or(0);
-                    let before = outcome.finished.iter().flatten().filter(|&&t| t <= last_ticket).count();
-                    if before != handed.len() {
+                    // Every unit that had put its result in before the error's began is ahead
+                    // of the error in the queue, so it must have been handed over.
+                    let error_handing = outcome.finished[last.index].map_or(0, |f| f.handing);
+                    let mut in_handed = vec![false; n];
+                    for h in handed {
+                        in_handed[h.index] = true;
+                    }
+                    let left_out = (0..n).find(|&i| {
+                        !in_handed[i] && outcome.finished[i].is_some_and(|f| f.handed < error_handing)
+                    });
+                    if let Some(i) = left_out {
                         return Err(format!(
-                            "{before} units finished up to the first error (unit {}), but {} were handed over",
-                            last.index,
-                            handed.len()
+                            "unit {i} finished before the first error (unit {}) but was not handed over",
+                            last.index
                         ));
                     }
                 }
@@ -99,14 +118,12 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
         }
     }
 
-    if outcome.peak_in_flight == 0 || outcome.peak_in_flight > n {
-        return Err(format!("peak in flight {} is impossible for {n} units", outcome.peak_in_flight));
+    let peak = outcome.peak_in_flight();
+    if peak == 0 || peak > n {
+        return Err(format!("peak in flight {peak} is impossible for {n} units"));
     }
-    if let Some(limit) = spec.limit.filter(|&l| outcome.peak_in_flight > l) {
-        return Err(format!(
-            "{} units were in flight at once, over the limit {limit}",
-            outcome.peak_in_flight
-        ));
+    if let Some(limit) = spec.limit.filter(|&l| peak > l) {
+        return Err(format!("{peak} units were in flight at once, over the limit {limit}"));
     }
     let handed_timeouts =
         handed.iter().filter(|h| matches!(h.result, Err(UnitError::TimedOut { .. }))).count();
@@ -142,14 +159,15 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
         notes.insert("stopped_early".into(), (handed.len() < n).into());
         notes.insert("not_finished".into(), not_finished.into());
         if let Some(err) = handed.last().filter(|h| h.result.is_err()) {
-            let at = outcome.finished[err.index].unwrap_or(0);
-            let after = outcome.finished.iter().flatten().filter(|&&t| t > at).count();
+            // Finished after the error's hand-over was complete.
+            let at = outcome.finished[err.index].map_or(0, |f| f.handed);
+            let after = outcome.finished.iter().flatten().filter(|f| f.handing > at).count();
             notes.insert("first_error_unit".into(), err.index.into());
             notes.insert("completed_after_error".into(), after.into());
         }
     }
     Ok(Summary {
-        peak_in_flight: Some(outcome.peak_in_flight),
+        peak_in_flight: Some(peak),
         throughput: Some(Throughput { unit: "units/s".into(), count: handed.len() as u64 }),
         latency: None,
         notes,
@@ -160,23 +178,24 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::super::{ErrorPolicy, Errors, Handed, Recorder, kernel};
+    use super::super::{ErrorPolicy, Errors, Finish, Handed, Recorder, kernel};
     use super::*;
     use crate::WorkloadSpec;
 
-    /// What a correct sequential run reports (tickets in input order, one unit in flight).
+    /// What a correct sequential run reports (finished in input order, one unit in flight).
     fn simulate(spec: &FanOutSpec) -> FanOutOutcome {
         let recorder = Recorder::new(spec.units);
         let mut results = Vec::new();
         for i in 0..spec.units {
+            let running = recorder.enter(i);
             let r = if spec.times_out(i) {
-                recorder.timed_out(Instant::now(), Instant::now());
+                recorder.timed_out(i, Instant::now(), Instant::now());
                 Err(UnitError::TimedOut { index: i })
             } else {
                 spec.compute(i)
             };
             recorder.finish(i);
-            let _g = recorder.in_flight.enter();
+            drop(running);
             results.push(Some(r));
             if spec.fail_fast() && r.is_err() {
                 break;
@@ -234,19 +253,35 @@ mod tests {
         o.finished[0] = None;
         forged.push(("handed but never finished", o));
         let mut o = good.clone();
-        o.finished[1] = o.finished[0];
-        forged.push(("repeated ticket", o));
+        o.in_flight[1] = None;
+        forged.push(("finished but never started", o));
         let mut o = good.clone();
-        o.peak_in_flight = 0;
-        forged.push(("no peak", o));
+        o.finished[1] = o.finished[1].map(|f| Finish { handing: f.handed + 1, handed: f.handed });
+        forged.push(("hand-over stamps reversed", o));
+        let mut o = good.clone();
+        o.in_flight = vec![None; 6];
+        o.finished = vec![None; 6];
+        forged.push(("nothing in flight", o));
         for (what, bad) in forged {
             assert!(spec.verify(&bad).is_err(), "{what} verified");
         }
 
         let limited = FanOutSpec::new(6, 10, Duration::ZERO).with_limit(2);
         let mut o = simulate(&limited);
-        o.peak_in_flight = 3;
+        limited.verify(&o).unwrap();
+        // Units 0..3 all in flight over the same nanoseconds: three at once.
+        for i in 0..3 {
+            o.in_flight[i] = Some((10, 100));
+            o.finished[i] = Some(Finish { handing: 50, handed: 50 });
+        }
+        assert_eq!(o.peak_in_flight(), 3);
         assert!(limited.verify(&o).is_err(), "over the limit verified");
+        // Back to back (one ends at the very instant the next starts): within the limit.
+        for i in 0..6 {
+            o.in_flight[i] = Some((10 * i as u64 + 1, 10 * i as u64 + 11));
+            o.finished[i] = Some(Finish { handing: 10 * i as u64 + 5, handed: 10 * i as u64 + 5 });
+        }
+        limited.verify(&o).unwrap();
 
         // Fail-fast must stop exactly at the first error and not go on.
         let ff = FanOutSpec::new(10, 10, Duration::ZERO).with_errors(3, ErrorPolicy::FailFast);
@@ -261,16 +296,24 @@ mod tests {
     }
 
     #[test]
-    fn completion_order_follows_finish_tickets() {
+    fn completion_order_follows_the_hand_over_stamps() {
         let spec = FanOutSpec::new(4, 10, Duration::ZERO).with_order(Order::Completion);
         let mut o = simulate(&spec);
+        let at = |handing: u64, handed: u64| Some(Finish { handing, handed });
+        o.in_flight = vec![Some((1, 100)); 4];
         // Units finished 2, 0, 3, 1 and were handed over in that order: fine.
-        o.finished = vec![Some(2), Some(4), Some(1), Some(3)];
+        o.finished = vec![at(20, 21), at(40, 41), at(10, 11), at(30, 31)];
         o.handed = [2, 0, 3, 1].map(|i| Handed { index: i, result: Ok(kernel(i, 10)) }).to_vec();
         spec.verify(&o).unwrap();
+        // Overlapping hand-overs (both under way at once) may be queued either way: fine.
+        o.finished = vec![at(20, 26), at(40, 41), at(10, 11), at(25, 31)];
+        o.handed = [2, 3, 0, 1].map(|i| Handed { index: i, result: Ok(kernel(i, 10)) }).to_vec();
+        spec.verify(&o).unwrap();
         // Handed over in input order although they finished otherwise: rejected.
+        o.finished = vec![at(20, 21), at(40, 41), at(10, 11), at(30, 31)];
         o.handed.sort_by_key(|h| h.index);
-        assert!(spec.verify(&o).is_err());
+        let err = spec.verify(&o).unwrap_err();
+        assert!(err.contains("handed over after"), "{err}");
 
         // Fail-fast in completion order: everything that finished before the first error, then it.
         let ff = FanOutSpec::new(4, 10, Duration::ZERO)
@@ -279,10 +322,15 @@ mod tests {
         let ok = |i: usize| Handed { index: i, result: Ok(kernel(i, 10)) };
         let err = |i: usize| Handed { index: i, result: Err(UnitError::Failed { index: i }) };
         let mut o = simulate(&ff);
-        o.finished = vec![Some(1), None, Some(2), Some(3)];
+        o.in_flight = vec![Some((1, 100)); 4];
+        o.finished = vec![at(10, 11), None, at(20, 21), at(30, 31)];
         o.handed = vec![ok(0), ok(2), err(3)];
         let summary = ff.verify(&o).unwrap();
         assert_eq!(summary.notes["first_error_unit"], 3);
+        assert_eq!(summary.notes["completed_after_error"], 0);
+        // A unit finishing after the error's hand-over is counted.
+        o.finished[1] = at(50, 51);
+        assert_eq!(ff.verify(&o).unwrap().notes["completed_after_error"], 1);
         // An earlier finished unit left out: rejected.
         o.handed = vec![ok(2), err(3)];
         assert!(ff.verify(&o).is_err());

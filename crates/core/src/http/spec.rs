@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Fault, Faults};
 use crate::error::check_range;
-use crate::spec::{Context, Latency, Summary, Workload, WorkloadSpec};
+use crate::spec::{Context, Summary, Workload, WorkloadSpec};
 use crate::strategy::{Overlap, WaitKind};
 use crate::{RunError, SpecError, Strategy, format_duration};
 
@@ -109,25 +109,33 @@ impl ErrorKind {
     }
 }
 
-/// One request: its id, its latency (request start to last body byte, or to the failure) and
-/// how it ended.
+/// One request: its id, when it started (ns since the run began, plus one), its latency
+/// (request start to last body byte, or to the failure) and how it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpResult {
     pub id: u64,
+    pub start_ns: u64,
     pub latency_ns: u64,
     pub answer: Answer,
 }
 
 /// What a strategy reports: one result per request, in any order (requests complete out of
-/// order by nature), the most requests in flight at once, and latency percentiles over every
-/// request that got a response (computed by the client with hdrhistogram), and the client's
-/// own words for the first error of each kind (so a wrong answer can say what happened).
+/// order by nature), and the client's own words for the first error of each kind (so a wrong
+/// answer can say what happened). The most requests in flight at once and the latency
+/// percentiles are derived from the results by `verify`, after the clock has stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpOutcome {
     pub results: Vec<HttpResult>,
-    pub peak_in_flight: usize,
-    pub latency: Option<Latency>,
     pub error_samples: BTreeMap<ErrorKind, String>,
+}
+
+impl HttpOutcome {
+    /// The most requests in flight at once, from each request's start and latency.
+    pub fn peak_in_flight(&self) -> usize {
+        crate::peak_overlap(
+            self.results.iter().map(|r| (r.start_ns, r.start_ns.saturating_add(r.latency_ns))),
+        )
+    }
 }
 
 impl HttpSpec {

@@ -1,27 +1,31 @@
-//! What a queue run's producers and consumers record while they run: the shared [`Board`]
-//! (clock origin, acknowledgements behind `join()`, busy consumers, leak count), each unit's
-//! tally, and the [`Tripwire`] that wakes the joiner if a unit dies. Every strategy pays for
-//! exactly the same measurement: a timestamp and a queue-length read on one message in
-//! `stride`, one counter update per acknowledgement.
+//! What a queue run's producers and consumers record while they run: the shared, read-only
+//! [`Board`] (clock origin, stride, leak count; the acknowledgement count behind `join()` only
+//! in the "with join" variant), each unit's own tally (counts, fingerprint, latency samples,
+//! busy spans), and the [`Tripwire`] that wakes the joiner if a unit dies. Nothing shared is
+//! written per message except the "with join" acknowledgement, whose cost is that variant's
+//! point. Every strategy pays for exactly the same measurement: on one message in `stride`, a
+//! timestamp in the producer's tally, a queue-length read, and a timestamp in the consumer's
+//! (matched by id in `verify`); two timestamps per message when the cost is not none.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::{ConsumerReport, Cost, Message, ProducerReport, QueueOutcome, QueueSpec};
-use crate::inflight::{Guard, InFlight};
 
-/// What every producer and consumer of one run share: the clock origin, the acknowledgement
-/// counter behind `join()`, and the busy-consumer counter. Every unit holds an `Arc` of it, so
-/// the count of references left when the strategy finishes is the count of leaked units.
+/// What every producer and consumer of one run share: the clock origin and, with join, the
+/// acknowledgement count behind `join()`. Every unit holds an `Arc` of it, so the count of
+/// references left when the strategy finishes is the count of leaked units.
 #[derive(Debug)]
 pub struct Board {
     origin: Instant,
     stride: u64,
     messages: u64,
+    join: bool,
     acked: AtomicU64,
+    /// Written once per consumer, not per message.
     consumers_started: AtomicUsize,
-    busy: Option<InFlight>,
+    track_busy: bool,
 }
 
 impl Board {
@@ -30,11 +34,11 @@ impl Board {
             origin: Instant::now(),
             stride: spec.stride(),
             messages: spec.messages as u64,
+            join: spec.join,
             acked: AtomicU64::new(0),
             consumers_started: AtomicUsize::new(0),
-            // Counting busy consumers costs shared atomics per message: only where there is a
-            // cost to overlap.
-            busy: (spec.cost != Cost::None).then(InFlight::default),
+            // Busy spans cost two clock reads per message: only where there is a cost to overlap.
+            track_busy: spec.cost != Cost::None,
         })
     }
 
@@ -44,7 +48,7 @@ impl Board {
 
     /// A producer's tally; it holds a reference to the board until it is finished.
     pub fn producer(self: &Arc<Self>) -> ProducerTally {
-        ProducerTally { board: Arc::clone(self), report: ProducerReport::default(), next_timed: 0 }
+        ProducerTally { board: Arc::clone(self), report: ProducerReport::default() }
     }
 
     /// A consumer's tally: counts the consumer as started.
@@ -53,9 +57,10 @@ impl Board {
         ConsumerTally { board: Arc::clone(self), report: ConsumerReport::default() }
     }
 
-    /// Every message has been acknowledged (`queue.join()` would return).
-    pub fn all_acked(&self) -> bool {
-        self.acked.load(Ordering::Acquire) == self.messages
+    /// With join: the run ends when every message is acknowledged (`queue.join()`), not when
+    /// the producers are done.
+    pub fn joins(&self) -> bool {
+        self.join
     }
 
     /// The outcome, once the strategy has joined every unit it started.
@@ -69,7 +74,7 @@ impl Board {
             consumers,
             consumers_started: self.consumers_started.load(Ordering::Acquire),
             units_alive: Arc::strong_count(&self) - 1,
-            peak_busy: self.busy.as_ref().map(InFlight::peak),
+            acked: self.join.then(|| self.acked.load(Ordering::Acquire)),
             stride: self.stride,
         }
     }
@@ -78,28 +83,24 @@ impl Board {
 pub struct ProducerTally {
     board: Arc<Board>,
     report: ProducerReport,
-    /// The next id that will carry a timestamp.
-    next_timed: u64,
 }
 
 impl ProducerTally {
-    /// The message for `id`, timestamped if `id` is a multiple of the stride. A producer sends
-    /// its ids in increasing order, so this divides once per timed message instead of once per
-    /// message (a 64-bit division would cost as much as a channel hand-off's bookkeeping).
+    /// The message for `id`; if `id` is a multiple of the stride, this producer notes when
+    /// it is about to send it.
+    #[inline]
     pub fn message(&mut self, id: u64) -> Message {
-        if id < self.next_timed {
-            return Message { id, sent_ns: 0 };
+        if id & (self.board.stride - 1) == 0 {
+            self.report.sent_at.push((id, self.board.now_ns()));
         }
-        let stride = self.board.stride;
-        self.next_timed = (id / stride + 1) * stride;
-        let sent_ns = if id.is_multiple_of(stride) { self.board.now_ns() } else { 0 };
-        Message { id, sent_ns }
+        Message { id }
     }
 
     /// Counts a completed send; for a timed message, reads the queue's length through `depth`.
+    #[inline]
     pub fn sent(&mut self, message: &Message, depth: impl FnOnce() -> usize) {
         self.report.sent += 1;
-        if message.sent_ns != 0 {
+        if message.id & (self.board.stride - 1) == 0 {
             self.report.peak_depth = self.report.peak_depth.max(depth());
         }
     }
@@ -115,20 +116,27 @@ pub struct ConsumerTally {
 }
 
 impl ConsumerTally {
-    /// Marks this consumer busy for as long as the guard lives (when busy consumers are counted).
-    pub fn busy(&self) -> Option<Guard<'_>> {
-        self.board.busy.as_ref().map(InFlight::enter)
+    /// Marks this consumer busy for as long as the guard lives (when busy spans are recorded):
+    /// the span goes into this consumer's own report.
+    #[inline]
+    pub fn busy(&mut self) -> Option<Busy<'_>> {
+        if !self.board.track_busy {
+            return None;
+        }
+        let start = self.board.now_ns();
+        Some(Busy { tally: self, start })
     }
 
-    /// Records a processed message and acknowledges it (`task_done`). Returns true for the one
-    /// acknowledgement that completes the run: that consumer wakes the joiner.
+    /// Records a processed message and, with join, acknowledges it (`task_done`). Returns true
+    /// for the one acknowledgement that completes the run: that consumer wakes the joiner.
     #[must_use]
+    #[inline]
     pub fn processed(&mut self, message: Message) -> bool {
         self.report.count(message.id);
-        if message.sent_ns != 0 {
-            self.report.latencies_ns.push(self.board.now_ns().saturating_sub(message.sent_ns));
+        if message.id & (self.board.stride - 1) == 0 {
+            self.report.received_at.push((message.id, self.board.now_ns()));
         }
-        self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
+        self.board.join && self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
     }
 
     /// The report, when the consumer stops: `saw_close` says it stopped because the channel
@@ -136,6 +144,19 @@ impl ConsumerTally {
     pub fn finish(mut self, saw_close: bool) -> ConsumerReport {
         self.report.saw_close = saw_close;
         self.report
+    }
+}
+
+/// A consumer busy with one message; records the span when dropped.
+pub struct Busy<'a> {
+    tally: &'a mut ConsumerTally,
+    start: u64,
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let end = self.tally.board.now_ns();
+        self.tally.report.busy_ns.push((self.start, end));
     }
 }
 
@@ -171,13 +192,16 @@ mod tests {
     fn producers_time_exactly_the_multiples_of_the_stride() {
         let s = QueueSpec::new(100_000, 3, 1, Capacity::Bounded(4));
         let board = Board::new(&s);
-        assert_eq!(s.stride(), 6);
+        assert_eq!(s.stride(), 4);
         let mut timed = Vec::new();
         for p in 0..3 {
             let mut producer = board.producer();
-            timed.extend(s.producer_ids(p).filter(|&id| producer.message(id).sent_ns != 0));
+            for id in s.producer_ids(p) {
+                producer.message(id);
+            }
+            timed.extend(producer.finish().sent_at.iter().map(|&(id, _)| id));
         }
-        let want: Vec<u64> = (0..100_000).step_by(6).collect();
+        let want: Vec<u64> = (0..100_000).step_by(4).collect();
         assert_eq!(timed, want);
         assert_eq!(want.len() as u64, s.timed_messages());
     }

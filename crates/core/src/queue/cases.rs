@@ -10,6 +10,8 @@ use crate::case::{Case, Preset};
 /// - Throughput: spsc (1→1), mpsc (4→1), mpmc (4→4) × bounded(1), bounded(1024), unbounded,
 ///   tiny messages, no cost. Quick uses fewer messages for bounded(1), where every hand-off is a
 ///   wake-up (a context switch on a 2-core machine).
+/// - With join: mpmc (4→4) bounded(1024) with the tutorial's `task_done` / `join()`, the one
+///   case that pays for a count shared by every acknowledgement (its cost is the point).
 /// - Latency-bound: the tutorial's consumer that sleeps per item, 1 producer, B = 100,
 ///   wait 10 ms, C consumers: more consumers should help in proportion. 10 ms, not 1 ms: tokio
 ///   rounds each sleep up to the next millisecond, so at 1 ms its timer, not its scheduling,
@@ -28,6 +30,7 @@ pub fn cases(preset: Preset) -> Vec<Case> {
             cases.push(QueueSpec::new(messages, p, c, capacity));
         }
     }
+    cases.push(QueueSpec::new(m, 4, 4, Capacity::Bounded(1024)).with_join());
     for &c in sweep {
         let spec = QueueSpec::new(m_wait, 1, c, Capacity::Bounded(100))
             .with_cost(Cost::Wait(Duration::from_millis(10)));
@@ -62,6 +65,7 @@ mod tests {
         let quick = cases(Preset::Quick);
         assert!(quick.iter().any(|c| c.name == "queue/mpsc/p=4/c=1/b=1024/m=200000"));
         assert!(quick.iter().any(|c| c.name == "queue/spmc/p=1/c=10/b=100/m=40/wait=10ms"));
+        assert!(quick.iter().any(|c| c.name == "queue/mpmc/p=4/c=4/b=1024/m=200000/join"));
         let mut names: Vec<_> = quick.iter().map(|c| c.name.clone()).collect();
         names.sort();
         names.dedup();

@@ -1,8 +1,9 @@
 //! The queue workload: P producers put M message ids into a channel of capacity B, C consumers
-//! take them, process each (no cost, CPU work or a wait) and acknowledge it — Python's
-//! `Queue.put` / `get` / `task_done`. The run waits until every message is acknowledged
-//! (`queue.join()`), then closes the channel so every consumer stops (the tutorial's cancel),
-//! and joins every producer and consumer.
+//! take them and process each (no cost, CPU work or a wait) — Python's `Queue.put` / `get`.
+//! A throughput run joins the producers, closes the channel, and joins the consumers once they
+//! have drained it. The "with join" variant is the tutorial's `task_done` / `join()`: every
+//! message is acknowledged on one shared count, the run waits until the count is complete,
+//! then closes the channel so every consumer stops (the tutorial's cancel) and joins every unit.
 //!
 //! One file each: the spec and its validation (`spec`); the bookkeeping strategies share
 //! ([`Board`], [`ProducerTally`], [`ConsumerTally`], [`Tripwire`] in `board`) and the
@@ -16,7 +17,7 @@ mod ideal;
 mod spec;
 mod verify;
 
-pub use board::{Board, ConsumerTally, ProducerTally, Tripwire};
+pub use board::{Board, Busy, ConsumerTally, ProducerTally, Tripwire};
 pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, cases};
 pub use ideal::calibrate;
 pub use spec::{

@@ -123,14 +123,20 @@ pub struct QueueSpec {
     /// A wait before every put (the tutorial's producer sleeps between items); zero for none.
     #[serde(with = "crate::duration::serde_text")]
     pub pacing: Duration,
+    /// Python's `task_done` / `join()`: every consumer acknowledges every message on one shared
+    /// count, and the run ends when the count is complete. Without it (throughput cases) the
+    /// run ends when the producers are done and the consumers have drained the closed channel,
+    /// with nothing shared per message.
+    #[serde(default)]
+    pub join: bool,
 }
 
-/// One message on the channel: its id and, for one id in `stride`, when the producer sent it
-/// (nanoseconds since the run began, plus one, so that 0 means "not timed").
+/// One message on the channel: its id, nothing else (8 bytes, as in a channel's own benchmark).
+/// Latency samples are stamped by the producer and the consumer in their own tallies and
+/// matched by id after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Message {
     pub id: u64,
-    pub sent_ns: u64,
 }
 
 /// What one producer reports when it is joined.
@@ -140,6 +146,8 @@ pub struct ProducerReport {
     pub sent: u64,
     /// The longest queue it saw right after its timed sends.
     pub peak_depth: usize,
+    /// (id, ns since the run began) just before each timed send.
+    pub sent_at: Vec<(u64, u64)>,
 }
 
 /// What one consumer reports when it is joined: an order-independent record of the ids it
@@ -149,14 +157,19 @@ pub struct ConsumerReport {
     pub processed: u64,
     pub id_sum: u64,
     pub id_hash: u64,
-    /// Enqueue → processed, in nanoseconds, for the timed messages it processed.
-    pub latencies_ns: Vec<u64>,
+    /// (id, ns since the run began) when it finished each timed message.
+    pub received_at: Vec<(u64, u64)>,
+    /// When it was busy with a message (start, end; ns since the run began), one span per
+    /// message when the cost is not none: the peak of busy consumers is derived from them
+    /// after the run.
+    pub busy_ns: Vec<(u64, u64)>,
     /// It stopped because it found the channel closed (not abandoned, not still running).
     pub saw_close: bool,
 }
 
 impl ConsumerReport {
     /// Adds one processed id to the record.
+    #[inline]
     pub fn count(&mut self, id: u64) {
         self.processed += 1;
         self.id_sum = self.id_sum.wrapping_add(id);
@@ -175,15 +188,23 @@ pub struct QueueOutcome {
     /// Producers and consumers still holding the run's [`Board`](super::Board) when the strategy returned:
     /// a leaked thread or task (one still running, or never dropped) keeps its reference.
     pub units_alive: usize,
-    /// The most consumers processing a message at once (tracked when the cost is not none).
-    pub peak_busy: Option<usize>,
+    /// With join: how many acknowledgements the shared count received.
+    pub acked: Option<u64>,
     /// One id in `stride` was timed.
     pub stride: u64,
+}
+
+impl QueueOutcome {
+    /// The most consumers processing a message at once, from their busy spans.
+    pub fn peak_busy(&self) -> usize {
+        crate::peak_overlap(self.consumers.iter().flat_map(|c| c.busy_ns.iter().copied()))
+    }
 }
 
 /// A 64-bit mix of an id (splitmix64): summed over the processed ids it makes a fingerprint
 /// that count and sum alone cannot fake (two duplicates and two losses with the same sum
 /// still change it).
+#[inline]
 pub fn id_hash(id: u64) -> u64 {
     crate::splitmix::splitmix64(id)
 }
@@ -203,7 +224,21 @@ pub fn cpu_work(iterations: u32, seed: u64) -> u64 {
 impl QueueSpec {
     /// Throughput shape: no consumer cost, no pacing.
     pub fn new(messages: usize, producers: usize, consumers: usize, capacity: Capacity) -> Self {
-        QueueSpec { messages, producers, consumers, capacity, cost: Cost::None, pacing: Duration::ZERO }
+        QueueSpec {
+            messages,
+            producers,
+            consumers,
+            capacity,
+            cost: Cost::None,
+            pacing: Duration::ZERO,
+            join: false,
+        }
+    }
+
+    /// The "with join" variant: `task_done` per message, `join()` before closing.
+    pub fn with_join(mut self) -> Self {
+        self.join = true;
+        self
     }
 
     pub fn with_cost(mut self, cost: Cost) -> Self {
@@ -226,7 +261,8 @@ impl QueueSpec {
         }
     }
 
-    /// `queue/mpsc/p=4/c=1/b=1024/m=200000`, then `/cpu=K` or `/wait=D`, then `/pace=D`.
+    /// `queue/mpsc/p=4/c=1/b=1024/m=200000`, then `/cpu=K` or `/wait=D`, then `/pace=D`, then
+    /// `/join`.
     pub fn case_name(&self) -> String {
         let mut name = format!(
             "queue/{}/p={}/c={}/b={}/m={}",
@@ -244,6 +280,9 @@ impl QueueSpec {
         if !self.pacing.is_zero() {
             name.push_str(&format!("/pace={}", format_duration(self.pacing)));
         }
+        if self.join {
+            name.push_str("/join");
+        }
         name
     }
 
@@ -255,9 +294,11 @@ impl QueueSpec {
         (p * m / n)..((p + 1) * m / n)
     }
 
-    /// One id in `stride` is timed (ids that are multiples of it).
+    /// One id in `stride` is timed (ids that are multiples of it): a power of two, so a
+    /// consumer tells a timed id with a mask, not a division; 16,384 to 32,767 samples.
     pub fn stride(&self) -> u64 {
-        (self.messages as u64 / LATENCY_SAMPLES).max(1)
+        let s = (self.messages as u64 / LATENCY_SAMPLES).max(1);
+        1 << s.ilog2()
     }
 
     /// How many messages carry a timestamp.

@@ -64,14 +64,28 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     if outcome.stride != spec.stride() {
         return Err(format!("timed one message in {}, expected one in {}", outcome.stride, spec.stride()));
     }
-    let mut latencies: Vec<u64> =
-        outcome.consumers.iter().flat_map(|c| c.latencies_ns.iter().copied()).collect();
-    if latencies.len() as u64 != spec.timed_messages() {
+    // Latency samples: the timed ids' send stamps (producers) and finish stamps (consumers),
+    // each id exactly once on both sides, matched by id.
+    let mut sent: Vec<(u64, u64)> =
+        outcome.producers.iter().flat_map(|p| p.sent_at.iter().copied()).collect();
+    let mut received: Vec<(u64, u64)> =
+        outcome.consumers.iter().flat_map(|c| c.received_at.iter().copied()).collect();
+    if received.len() as u64 != spec.timed_messages() || sent.len() as u64 != spec.timed_messages() {
         return Err(format!(
-            "{} timed messages were processed, expected {}",
-            latencies.len(),
+            "{} timed messages were sent and {} processed, expected {}",
+            sent.len(),
+            received.len(),
             spec.timed_messages()
         ));
+    }
+    sent.sort_unstable();
+    received.sort_unstable();
+    let mut latencies = Vec::with_capacity(sent.len());
+    for (&(id, at), &(rid, done)) in sent.iter().zip(&received) {
+        if id != rid || !id.is_multiple_of(outcome.stride) {
+            return Err(format!("timed message {id} was not processed exactly once (found {rid})"));
+        }
+        latencies.push(done.saturating_sub(at));
     }
 
     let peak_depth = outcome.producers.iter().map(|p| p.peak_depth).max().unwrap_or(0);
@@ -79,15 +93,24 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     if peak_depth > limit {
         return Err(format!("queue depth {peak_depth} exceeds its capacity {limit}"));
     }
-    match (spec.cost, outcome.peak_busy) {
-        (Cost::None, _) => {}
-        (_, Some(busy)) if busy >= 1 && busy <= outcome.consumers.len() => {}
-        (_, busy) => {
-            return Err(format!(
-                "{busy:?} consumers busy at once is impossible for {} consumers",
-                outcome.consumers.len()
-            ));
+    // Busy spans: one per processed message when there is a cost, none otherwise.
+    let peak_busy = outcome.peak_busy();
+    for (at, c) in outcome.consumers.iter().enumerate() {
+        let want = if spec.cost == Cost::None { 0 } else { c.processed as usize };
+        if c.busy_ns.len() != want {
+            return Err(format!("consumer {at} recorded {} busy spans for {want} messages", c.busy_ns.len()));
         }
+    }
+    if spec.cost != Cost::None && (peak_busy == 0 || peak_busy > outcome.consumers.len()) {
+        return Err(format!(
+            "{peak_busy} consumers busy at once is impossible for {} consumers",
+            outcome.consumers.len()
+        ));
+    }
+    // With join, every message was acknowledged once on the shared count; without, nothing was.
+    let want_acked = spec.join.then_some(spec.messages as u64);
+    if outcome.acked != want_acked {
+        return Err(format!("{:?} acknowledgements, expected {want_acked:?}", outcome.acked));
     }
 
     latencies.sort_unstable();
@@ -99,7 +122,7 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     notes.insert("latency_samples".to_string(), serde_json::json!(latencies.len()));
     notes.insert("latency_stride".to_string(), serde_json::json!(outcome.stride));
     Ok(Summary {
-        peak_in_flight: outcome.peak_busy.filter(|_| spec.cost != Cost::None),
+        peak_in_flight: (spec.cost != Cost::None).then_some(peak_busy),
         throughput: Some(Throughput { unit: "msg/s".to_string(), count: spec.messages as u64 }),
         latency: Some(Latency {
             p50: percentile(&latencies, 0.50),
@@ -169,7 +192,7 @@ mod tests {
         c.processed -= 1;
         c.id_sum -= 42;
         c.id_hash = c.id_hash.wrapping_sub(id_hash(42));
-        c.latencies_ns.pop();
+        c.received_at.retain(|&(id, _)| id != 42);
         assert!(s.verify(&missing).unwrap_err().contains("processed 99"));
 
         let mut duplicate = good.clone();
@@ -201,6 +224,37 @@ mod tests {
         let ran_on_every_thread = honest(&spec(100, 1, 2));
         let err = asked.verify(&ran_on_every_thread).unwrap_err();
         assert!(err.contains("2 consumers ran, but the case asks for 1"), "{err}");
+    }
+
+    #[test]
+    fn busy_spans_and_acknowledgements_are_checked() {
+        let waits = QueueSpec::new(40, 1, 2, Capacity::Bounded(4)).with_cost(Cost::Cpu(10));
+        let good = honest(&waits);
+        assert_eq!(waits.verify(&good).unwrap().peak_in_flight, Some(1));
+        // Both consumers busy over the same nanosecond, before any other span: two at once.
+        let mut overlapping = good.clone();
+        overlapping.consumers[0].busy_ns[0] = (0, 1);
+        overlapping.consumers[1].busy_ns[0] = (0, 1);
+        assert_eq!(waits.verify(&overlapping).unwrap().peak_in_flight, Some(2));
+        let mut unrecorded = good.clone();
+        unrecorded.consumers[1].busy_ns.pop();
+        assert!(waits.verify(&unrecorded).unwrap_err().contains("busy spans"));
+
+        // A timed message stamped by no consumer (another id stamped twice): rejected.
+        let mut restamped = honest(&spec(30, 1, 2));
+        let twice = restamped.consumers[0].received_at[1];
+        restamped.consumers[1].received_at[0] = twice;
+        assert!(spec(30, 1, 2).verify(&restamped).unwrap_err().contains("exactly once"));
+
+        let joined = spec(30, 2, 3).with_join();
+        let good = honest(&joined);
+        assert_eq!(good.acked, Some(30));
+        joined.verify(&good).unwrap();
+        let mut short = good.clone();
+        short.acked = Some(29);
+        assert!(joined.verify(&short).unwrap_err().contains("acknowledgements"));
+        // A throughput run must not have paid for a shared count.
+        assert!(spec(30, 2, 3).verify(&good).is_err());
     }
 
     #[test]

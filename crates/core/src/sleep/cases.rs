@@ -9,7 +9,8 @@ use crate::case::{Case, Preset};
 ///
 /// - `sleep/{timer,blocking}/n=…/d=10ms`: the tutorial's "five sleeps take one", scaled.
 /// - `sleep/memory/n=…`: long enough waits (100 ms) that every task is alive at once, so peak
-///   RSS over the runtime's own baseline divided by N is the memory of one waiting task.
+///   RSS over the runtime's own baseline divided by N is the memory of one waiting task; memory
+///   mode records nothing per task, so that is the task's memory, not the harness's.
 /// - `sleep/baseline/d=…`: one task, so the measured time minus d is the timer's oversleep.
 pub fn cases(preset: Preset) -> Vec<Case> {
     let d10 = Duration::from_millis(10);
@@ -29,8 +30,8 @@ pub fn cases(preset: Preset) -> Vec<Case> {
         Preset::Full => &[1_000, 10_000, 100_000, 1_000_000],
     };
     for &n in memory {
-        let spec = SleepSpec::new(n, Duration::from_millis(100), SleepMode::Timer);
-        cases.push(Case::new(format!("sleep/memory/n={n}/d=100ms"), crate::Spec::Sleep(spec)).runner_only());
+        let spec = SleepSpec::new(n, Duration::from_millis(100), SleepMode::Memory);
+        cases.push(Case::new(spec.case_name(), crate::Spec::Sleep(spec)).runner_only());
     }
     for ms in [1, 10] {
         let spec = SleepSpec::new(1, Duration::from_millis(ms), SleepMode::Timer);

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::check_range;
 use crate::spec::{Context, Summary, Workload, WorkloadSpec};
 use crate::strategy::{Overlap, WaitKind};
-use crate::{RunError, SpecError, Strategy, Target, format_duration};
+use crate::{RunError, Span, SpecError, Strategy, Target, format_duration};
 
 /// 10 million tasks: far past what any strategy here survives on 24 GiB for threads, and
 /// well within reach of the async runtimes (~100–400 bytes a task).
@@ -24,6 +24,10 @@ pub enum SleepMode {
     /// `std::thread::sleep` in every task; async strategies must offload it
     /// (`spawn_blocking`, `unblock`) and never block a worker.
     Blocking,
+    /// The timer wait with nothing recorded per task: each task holds what a minimal gather
+    /// holds (its handle and its id), so peak RSS ÷ N measures the task. Overlap is proven by
+    /// the timer cases, which record every wait's span.
+    Memory,
 }
 
 impl SleepMode {
@@ -31,6 +35,7 @@ impl SleepMode {
         match self {
             SleepMode::Timer => "timer",
             SleepMode::Blocking => "blocking",
+            SleepMode::Memory => "memory",
         }
     }
 
@@ -38,13 +43,16 @@ impl SleepMode {
         match text.trim() {
             "timer" => Ok(SleepMode::Timer),
             "blocking" => Ok(SleepMode::Blocking),
-            other => Err(SpecError::new(format!("unknown sleep mode {other:?}; valid: timer, blocking"))),
+            "memory" => Ok(SleepMode::Memory),
+            other => {
+                Err(SpecError::new(format!("unknown sleep mode {other:?}; valid: timer, blocking, memory")))
+            }
         }
     }
 
     pub fn wait_kind(self) -> WaitKind {
         match self {
-            SleepMode::Timer => WaitKind::Timer,
+            SleepMode::Timer | SleepMode::Memory => WaitKind::Timer,
             SleepMode::Blocking => WaitKind::Blocking,
         }
     }
@@ -59,11 +67,20 @@ pub struct SleepSpec {
 }
 
 /// What a strategy reports: the id of every task, in task order (the `gather` contract), and
-/// the most tasks that were waiting at once.
+/// when each task waited (its own record, in task order; none in memory mode). `verify`
+/// derives the peak of waiting tasks from the spans, after the clock has stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SleepOutcome {
     pub ids: Vec<usize>,
-    pub peak_waiting: usize,
+    pub waits: Vec<Span>,
+}
+
+impl SleepOutcome {
+    /// The ids and spans of tasks that each returned `(id, span)`.
+    pub fn from_pairs(pairs: Vec<(usize, Span)>) -> SleepOutcome {
+        let (ids, waits) = pairs.into_iter().unzip();
+        SleepOutcome { ids, waits }
+    }
 }
 
 impl SleepSpec {

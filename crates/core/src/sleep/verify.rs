@@ -1,7 +1,8 @@
 //! Sleep verification: every task id once, in task order (the `gather` contract), and a
-//! possible peak of waiting tasks.
+//! possible peak of waiting tasks, derived from every task's span.
 
-use super::{SleepOutcome, SleepSpec};
+use super::{SleepMode, SleepOutcome, SleepSpec};
+use crate::peak_of;
 use crate::spec::Summary;
 
 /// Checks a strategy's outcome; `Err` says what is wrong.
@@ -14,43 +15,87 @@ pub(super) fn verify(spec: &SleepSpec, outcome: &SleepOutcome) -> Result<Summary
     {
         return Err(format!("result {at} is task {got}, expected task {want}"));
     }
-    if outcome.peak_waiting == 0 || outcome.peak_waiting > spec.tasks {
-        return Err(format!("peak waiting {} is impossible for {} tasks", outcome.peak_waiting, spec.tasks));
+    if spec.mode == SleepMode::Memory {
+        // Nothing is recorded per task here; the timer cases prove the overlap.
+        return if outcome.waits.is_empty() {
+            Ok(Summary::default())
+        } else {
+            Err(format!("memory mode records nothing per task, got {} spans", outcome.waits.len()))
+        };
     }
-    Ok(Summary { peak_in_flight: Some(outcome.peak_waiting), ..Summary::default() })
+    if outcome.waits.len() != spec.tasks {
+        return Err(format!(
+            "expected a wait span for each of {} tasks, got {}",
+            spec.tasks,
+            outcome.waits.len()
+        ));
+    }
+    if let Some(at) = outcome.waits.iter().position(|w| w.end < w.start + spec.duration) {
+        return Err(format!("task {at} waited less than {:?}", spec.duration));
+    }
+    let peak = peak_of(&outcome.waits);
+    if peak == 0 || peak > spec.tasks {
+        return Err(format!("peak waiting {peak} is impossible for {} tasks", spec.tasks));
+    }
+    Ok(Summary { peak_in_flight: Some(peak), ..Summary::default() })
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use super::super::SleepMode;
     use super::*;
-    use crate::WorkloadSpec;
+    use crate::{Span, WorkloadSpec};
+
+    const D: Duration = Duration::from_millis(5);
 
     fn spec(n: usize) -> SleepSpec {
-        SleepSpec::new(n, Duration::from_millis(5), SleepMode::Timer)
+        SleepSpec::new(n, D, SleepMode::Timer)
+    }
+
+    /// `n` waits of d, the i-th starting `stagger × i` after the first.
+    fn waits(n: usize, stagger: Duration) -> Vec<Span> {
+        let t = Instant::now();
+        (0..n as u32).map(|i| Span { start: t + stagger * i, end: t + stagger * i + D }).collect()
+    }
+
+    fn outcome(ids: Vec<usize>, waits: Vec<Span>) -> SleepOutcome {
+        SleepOutcome { ids, waits }
     }
 
     #[test]
     fn verify_accepts_the_expected_answer() {
         let s = spec(4);
-        let ok = SleepOutcome { ids: vec![0, 1, 2, 3], peak_waiting: 4 };
+        let ok = outcome(vec![0, 1, 2, 3], waits(4, Duration::ZERO));
         assert_eq!(s.verify(&ok).unwrap().peak_in_flight, Some(4));
+        let one_at_a_time = outcome(vec![0, 1, 2, 3], waits(4, D));
+        assert_eq!(s.verify(&one_at_a_time).unwrap().peak_in_flight, Some(1));
+        let memory = SleepSpec::new(4, D, SleepMode::Memory);
+        assert_eq!(memory.verify(&outcome(vec![0, 1, 2, 3], vec![])).unwrap().peak_in_flight, None);
     }
 
     #[test]
     fn verify_rejects_wrong_answers() {
         let s = spec(4);
+        let short = {
+            let mut w = waits(4, Duration::ZERO);
+            w[2].end = w[2].start + D / 2;
+            w
+        };
         let cases = [
-            SleepOutcome { ids: vec![0, 1, 2], peak_waiting: 3 },
-            SleepOutcome { ids: vec![0, 1, 3, 2], peak_waiting: 4 },
-            SleepOutcome { ids: vec![0, 1, 1, 3], peak_waiting: 4 },
-            SleepOutcome { ids: vec![0, 1, 2, 3], peak_waiting: 0 },
-            SleepOutcome { ids: vec![0, 1, 2, 3], peak_waiting: 5 },
+            outcome(vec![0, 1, 2], waits(3, Duration::ZERO)),
+            outcome(vec![0, 1, 3, 2], waits(4, Duration::ZERO)),
+            outcome(vec![0, 1, 1, 3], waits(4, Duration::ZERO)),
+            outcome(vec![0, 1, 2, 3], vec![]),
+            outcome(vec![0, 1, 2, 3], waits(5, Duration::ZERO)),
+            outcome(vec![0, 1, 2, 3], short),
         ];
         for bad in cases {
             assert!(s.verify(&bad).is_err(), "{bad:?} verified");
         }
+        let memory = SleepSpec::new(4, D, SleepMode::Memory);
+        assert!(memory.verify(&outcome(vec![0, 1, 3, 2], vec![])).is_err());
+        assert!(memory.verify(&outcome(vec![0, 1, 2, 3], waits(4, Duration::ZERO))).is_err());
     }
 }

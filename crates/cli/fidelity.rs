@@ -1,0 +1,486 @@
+//! `shootout fidelity`: runs each minimal reference program (crates/minimal) beside the
+//! shootout case that does the same work, interleaved, each run in a fresh process, and prints
+//! shootout ÷ minimal per row — what the harness itself adds to a number.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use shootout_core::metrics::{self, raise_nofile_limit};
+use shootout_core::queue::Capacity;
+use shootout_core::{HttpSpec, QueueSpec, SleepMode, SleepSpec, Spec, Target};
+use shootout_harness::registry;
+use shootout_harness::target::{Server, ServerConfig};
+use shootout_minimal::http::Load;
+use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
+
+#[derive(Args, Debug, Clone)]
+pub struct FidelityArgs {
+    /// Runs of each program per row (interleaved: shootout, minimal, minimal, shootout, …)
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// Only the rows whose name contains this text
+    #[arg(long)]
+    pub only: Option<String>,
+    /// Divide every size by this, for a quick look (the published table uses 1)
+    #[arg(long, default_value_t = 1)]
+    pub scale: usize,
+    /// Internal: run one row's program in this process (`ROW|shootout` or `ROW|minimal`)
+    #[arg(long, hide = true)]
+    pub child: Option<String>,
+    /// Internal: the server a child's HTTP row talks to
+    #[arg(long, hide = true)]
+    pub target: Option<String>,
+}
+
+/// What a row runs: the same work on both sides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Work {
+    Sleep { n: usize, d: Duration },
+    Memory { n: usize, d: Duration },
+    Queue { m: usize, p: usize, c: usize, capacity: Option<usize> },
+    Http { m: usize, c: usize },
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    name: String,
+    strategy: &'static str,
+    work: Work,
+}
+
+const ASYNC: [&str; 3] = ["tokio", "async-std", "smol"];
+const HTTP_BYTES: usize = shootout_core::http::DEFAULT_BYTES;
+
+fn rows(scale: usize) -> Vec<Row> {
+    let s = |n: usize| (n / scale.max(1)).max(1);
+    let mut rows = Vec::new();
+    let mut push = |strategy: &'static str, work: Work| {
+        let what = match work {
+            Work::Sleep { n, d } => format!("sleep n={n} d={}", shootout_core::format_duration(d)),
+            Work::Memory { n, .. } => format!("memory n={n}"),
+            Work::Queue { m, p, c, capacity } => {
+                let b = capacity.map_or("unbounded".to_string(), |b| format!("b={b}"));
+                format!("queue {p}→{c} {b} m={m}")
+            }
+            Work::Http { m, c } => format!("http c={c} l=0 m={m}"),
+        };
+        rows.push(Row { name: format!("{what} {strategy}"), strategy, work });
+    };
+    for (p, c, capacity) in [(1, 1, Some(1024)), (4, 1, Some(1024)), (4, 4, Some(1024)), (4, 4, None)] {
+        push("threads", Work::Queue { m: s(5_000_000), p, c, capacity });
+    }
+    for rt in ASYNC {
+        push(rt, Work::Queue { m: s(1_000_000), p: 4, c: 4, capacity: Some(1024) });
+    }
+    for rt in ["threads", "tokio", "async-std", "smol"] {
+        push(rt, Work::Sleep { n: s(10_000), d: Duration::from_millis(10) });
+    }
+    for rt in ASYNC {
+        push(rt, Work::Memory { n: s(100_000), d: Duration::from_millis(100) });
+    }
+    for rt in ["threads", "tokio", "async-std", "smol"] {
+        push(rt, Work::Http { m: s(50_000), c: 100 });
+    }
+    rows
+}
+
+impl Work {
+    /// The shootout case doing this work.
+    fn spec(self) -> Spec {
+        match self {
+            Work::Sleep { n, d } => Spec::Sleep(SleepSpec::new(n, d, SleepMode::Timer)),
+            Work::Memory { n, d } => Spec::Sleep(SleepSpec::new(n, d, SleepMode::Memory)),
+            Work::Queue { m, p, c, capacity } => {
+                let b = capacity.map_or(Capacity::Unbounded, Capacity::Bounded);
+                Spec::Queue(QueueSpec::new(m, p, c, b))
+            }
+            Work::Http { m, c } => Spec::Http(HttpSpec::new(m, c, Duration::ZERO)),
+        }
+    }
+}
+
+/// The answer a minimal program gives: its ids, or a count and a sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Answer {
+    Ids(Vec<usize>),
+    Pair(u64, u64),
+}
+
+impl Answer {
+    /// What every correct program answers for `work`.
+    fn expected(work: Work) -> Answer {
+        match work {
+            Work::Sleep { n, .. } | Work::Memory { n, .. } => Answer::Ids((0..n).collect()),
+            Work::Queue { m, .. } => {
+                let m = m as u64;
+                Answer::Pair(m, m * m.saturating_sub(1) / 2)
+            }
+            Work::Http { m, .. } => Answer::Pair(m as u64, (m * HTTP_BYTES) as u64),
+        }
+    }
+}
+
+/// A minimal program, its runtime built: `run` is the part that is timed.
+struct Minimal {
+    run: Box<dyn FnMut() -> Answer>,
+}
+
+fn minimal(strategy: &str, work: Work, workers: usize, target: Option<&str>) -> Result<Minimal, String> {
+    enum Rt {
+        Tokio(TokioRuntime),
+        Smol(SmolPool),
+        Plain,
+    }
+    let rt = match strategy {
+        "tokio" => Rt::Tokio(tokio_runtime(workers).map_err(|e| format!("tokio runtime: {e}"))?),
+        "smol" => Rt::Smol(SmolPool::new(workers)),
+        "threads" | "async-std" => Rt::Plain,
+        other => return Err(format!("no minimal program for {other}")),
+    };
+    let load = match work {
+        Work::Http { m, c } => {
+            let url = target.ok_or("an HTTP row needs --target")?;
+            let addr = url
+                .strip_prefix("http://")
+                .and_then(|a| a.trim_end_matches('/').parse().ok())
+                .ok_or_else(|| format!("--target must be http://IP:PORT, got {url:?}"))?;
+            Some(Load { addr, requests: m, connections: c, bytes: HTTP_BYTES })
+        }
+        _ => None,
+    };
+    let async_std = strategy == "async-std";
+    let run: Box<dyn FnMut() -> Answer> = match (work, rt, load) {
+        (Work::Sleep { n, d } | Work::Memory { n, d }, rt, _) => Box::new(move || {
+            Answer::Ids(match &rt {
+                Rt::Tokio(rt) => sleep::tokio(rt, n, d),
+                Rt::Smol(pool) => sleep::smol(pool, n, d),
+                Rt::Plain if async_std => sleep::async_std(n, d),
+                Rt::Plain => sleep::threads(n, d),
+            })
+        }),
+        (Work::Queue { m, p, c, capacity }, rt, _) => Box::new(move || {
+            let m = m as u64;
+            let (n, s) = match &rt {
+                Rt::Tokio(rt) => queue::tokio(rt, m, p, c, capacity),
+                Rt::Smol(pool) => queue::smol(pool, m, p, c, capacity),
+                Rt::Plain if async_std => queue::async_std(m, p, c, capacity),
+                Rt::Plain => queue::threads(m, p, c, capacity),
+            };
+            Answer::Pair(n, s)
+        }),
+        (Work::Http { .. }, rt, Some(load)) => Box::new(move || {
+            let (n, s) = match &rt {
+                Rt::Tokio(rt) => http::tokio(rt, load),
+                Rt::Smol(pool) => http::smol(pool, load),
+                Rt::Plain if async_std => http::async_std(load),
+                Rt::Plain => http::threads(load),
+            };
+            Answer::Pair(n, s)
+        }),
+        (Work::Http { .. }, _, None) => return Err("an HTTP row needs a target".into()),
+    };
+    Ok(Minimal { run })
+}
+
+/// One run of one side of a row, as a child reports it.
+#[derive(Debug, Clone, Copy)]
+struct Measure {
+    wall_ns: u64,
+    cpu_ns: u64,
+    /// Peak RSS growth over the process's state after its runtime was built.
+    grown_bytes: u64,
+}
+
+/// The child side: builds the runtime, runs the program once, prints one JSON line.
+fn child(row: &Row, side: &str, target: Option<&str>, workers: usize) -> Result<Measure, String> {
+    let hwm = || metrics::proc_status(None).map_or(0, |s| s.vm_hwm);
+    match side {
+        "shootout" => {
+            let strategy = (registry::find(row.strategy).map_err(|e| e.to_string())?.build)(workers)
+                .map_err(|e| e.to_string())?;
+            let before = hwm();
+            let target = target.map(Target::new);
+            let timed =
+                row.work.spec().run_timed(strategy.as_ref(), target.as_ref()).map_err(|e| e.to_string())?;
+            let grown_bytes = hwm().saturating_sub(before);
+            Ok(Measure { wall_ns: timed.wall_ns, cpu_ns: timed.cpu_ns, grown_bytes })
+        }
+        "minimal" => {
+            let mut program = minimal(row.strategy, row.work, workers, target)?;
+            let before = hwm();
+            let cpu0 = metrics::cpu_time();
+            let t0 = Instant::now();
+            let answer = (program.run)();
+            let wall = t0.elapsed();
+            let cpu = metrics::cpu_time().saturating_sub(cpu0);
+            let grown_bytes = hwm().saturating_sub(before);
+            if answer != Answer::expected(row.work) {
+                return Err("the minimal program's answer is wrong".into());
+            }
+            Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes })
+        }
+        other => Err(format!("unknown side {other:?}")),
+    }
+}
+
+/// Runs one side of a row in a fresh process; a hang past `deadline` is killed.
+fn spawn(
+    row: &Row,
+    side: &str,
+    args: &FidelityArgs,
+    target: Option<&str>,
+    workers: usize,
+) -> Result<Measure, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["fidelity", "--scale", &args.scale.to_string(), "--child", &format!("{}|{side}", row.name)]);
+    if let Some(t) = target {
+        cmd.args(["--target", t]);
+    }
+    // async-std's global executor reads its thread count once, from the environment.
+    cmd.env("ASYNC_STD_THREAD_COUNT", workers.to_string()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start a child: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{} ({side}) ran past 120 s", row.name));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut out = String::new();
+    let mut err = String::new();
+    child.stdout.take().map(|mut s| s.read_to_string(&mut out));
+    child.stderr.take().map(|mut s| s.read_to_string(&mut err));
+    let line = out.lines().last().unwrap_or("");
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|_| {
+        format!(
+            "{} ({side}) exited {status} without a report: {}",
+            row.name,
+            err.lines().last().unwrap_or("")
+        )
+    })?;
+    if let Some(why) = value.get("error").and_then(|e| e.as_str()) {
+        return Err(format!("{} ({side}): {why}", row.name));
+    }
+    let field = |k: &str| value.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+    Ok(Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") })
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let n = xs.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "?".into(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
+/// The `fidelity` entry point.
+pub fn fidelity(args: &FidelityArgs) -> i32 {
+    let workers = registry::default_workers();
+    let all = rows(args.scale);
+    if let Some(spec) = &args.child {
+        let Some((name, side)) = spec.rsplit_once('|') else {
+            return crate::usage_error(format!("invalid --child {spec:?}"));
+        };
+        let Some(row) = all.iter().find(|r| r.name == name) else {
+            return crate::usage_error(format!("no fidelity row named {name:?}"));
+        };
+        let _ = raise_nofile_limit();
+        let line = match child(row, side, args.target.as_deref(), workers) {
+            Ok(m) => {
+                serde_json::json!({"wall_ns": m.wall_ns, "cpu_ns": m.cpu_ns, "grown_bytes": m.grown_bytes})
+            }
+            Err(why) => serde_json::json!({ "error": why }),
+        };
+        println!("{line}");
+        return 0;
+    }
+    if args.repeat == 0 || args.scale == 0 {
+        return crate::usage_error("--repeat and --scale must be at least 1");
+    }
+    let selected: Vec<&Row> =
+        all.iter().filter(|r| args.only.as_deref().is_none_or(|o| r.name.contains(o))).collect();
+    if selected.is_empty() {
+        return crate::usage_error(format!(
+            "no fidelity row contains {:?}",
+            args.only.as_deref().unwrap_or("")
+        ));
+    }
+    let _ = raise_nofile_limit();
+    let server = match selected.iter().find_map(|r| match r.work {
+        Work::Http { m, c } => Some(HttpSpec::new(m, c, Duration::ZERO)),
+        _ => None,
+    }) {
+        Some(spec) => match Server::start(ServerConfig::for_spec(&spec)) {
+            Ok(server) => Some(server),
+            Err(e) => {
+                eprintln!("shootout: could not start the HTTP server: {e}");
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let target = server.as_ref().map(Server::url);
+    println!(
+        "fidelity: W = {workers}, {} runs of each side per row, load average before: {}",
+        args.repeat,
+        loadavg()
+    );
+    println!("{:<44} {:>8} {:>12} {:>12} {:>7}", "row", "metric", "shootout", "minimal", "ratio");
+    let started = Instant::now();
+    let mut failed = false;
+    for row in selected {
+        let mut runs: [Vec<Measure>; 2] = [Vec::new(), Vec::new()];
+        let mut error = None;
+        for rep in 0..args.repeat {
+            // Interleaved, alternating which side goes first, so drift hits both alike.
+            let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
+            for side in order {
+                let name = ["shootout", "minimal"][side];
+                match spawn(row, name, args, target.as_deref(), workers) {
+                    Ok(m) => runs[side].push(m),
+                    Err(why) => error = Some(why),
+                }
+            }
+        }
+        if let Some(why) = error {
+            println!("{:<44} failed: {why}", row.name);
+            failed = true;
+            continue;
+        }
+        for (metric, value) in metrics_of(row.work) {
+            let a = median(runs[0].iter().map(&value).collect());
+            let b = median(runs[1].iter().map(&value).collect());
+            println!(
+                "{:<44} {:>8} {:>12} {:>12} {:>7.2}",
+                row.name,
+                metric,
+                show(metric, a),
+                show(metric, b),
+                a / b
+            );
+        }
+    }
+    println!("total {:.0} s, load average after: {}", started.elapsed().as_secs_f64(), loadavg());
+    if let Some(server) = server {
+        server.stop();
+    }
+    i32::from(failed)
+}
+
+type Metric = (&'static str, Box<dyn Fn(&Measure) -> f64>);
+
+/// What a row compares: wall time; bytes per task for memory; req/s and CPU per request for HTTP.
+fn metrics_of(work: Work) -> Vec<Metric> {
+    match work {
+        Work::Memory { n, .. } => {
+            vec![("B/task", Box::new(move |m: &Measure| m.grown_bytes as f64 / n as f64))]
+        }
+        Work::Http { m, .. } => vec![
+            ("req/s", Box::new(move |x: &Measure| m as f64 / (x.wall_ns as f64 / 1e9))),
+            ("µs CPU/r", Box::new(move |x: &Measure| x.cpu_ns as f64 / 1e3 / m as f64)),
+        ],
+        _ => vec![("time", Box::new(|m: &Measure| m.wall_ns as f64 / 1e9))],
+    }
+}
+
+fn show(metric: &str, v: f64) -> String {
+    match metric {
+        "time" => format!("{v:.3} s"),
+        "req/s" => format!("{:.1}k", v / 1e3),
+        "B/task" => format!("{v:.0} B"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Fidelity is tested, not timed: at small sizes, every row's minimal program gives the
+    //! answer the shootout case it is compared with verifies.
+
+    use super::*;
+    use shootout_core::WorkloadSpec;
+    use shootout_core::http::Answer as HttpAnswer;
+
+    /// The shootout strategy's verified outcome, as the minimal program's kind of answer.
+    fn shootout_answer(row: &Row, target: Option<&Target>) -> Answer {
+        let strategy = (registry::find(row.strategy).unwrap().build)(2).unwrap();
+        match row.work.spec() {
+            Spec::Sleep(spec) => {
+                let o = strategy.sleep(&spec).unwrap();
+                spec.verify(&o).unwrap();
+                Answer::Ids(o.ids)
+            }
+            Spec::Queue(spec) => {
+                let o = strategy.queue(&spec).unwrap();
+                spec.verify(&o).unwrap();
+                let sum = o.consumers.iter().fold(0u64, |s, c| s.wrapping_add(c.id_sum));
+                Answer::Pair(o.consumers.iter().map(|c| c.processed).sum(), sum)
+            }
+            Spec::Http(spec) => {
+                let o = strategy.http(&spec, target.unwrap()).unwrap();
+                spec.verify(&o).unwrap();
+                let ok =
+                    o.results.iter().filter(|r| matches!(r.answer, HttpAnswer::Response { status: 200, .. }));
+                let (n, bytes) = ok.fold((0, 0), |(n, b), r| match r.answer {
+                    HttpAnswer::Response { len, .. } => (n + 1, b + len),
+                    HttpAnswer::Failed(_) => (n, b),
+                });
+                Answer::Pair(n, bytes)
+            }
+            Spec::FanOut(_) => unreachable!("no fan-out row"),
+        }
+    }
+
+    #[test]
+    fn every_minimal_program_answers_what_its_shootout_case_verifies() {
+        // Small sizes and short waits: this checks answers, not time.
+        let rows: Vec<Row> = rows(1)
+            .into_iter()
+            .map(|mut row| {
+                row.work = match row.work {
+                    Work::Sleep { .. } => Work::Sleep { n: 50, d: Duration::from_millis(2) },
+                    Work::Memory { .. } => Work::Memory { n: 200, d: Duration::from_millis(2) },
+                    Work::Queue { p, c, capacity, .. } => Work::Queue { m: 20_000, p, c, capacity },
+                    Work::Http { .. } => Work::Http { m: 300, c: 4 },
+                };
+                row
+            })
+            .collect();
+        assert_eq!(rows.len(), 18);
+        let server = Server::start(ServerConfig::for_spec(&HttpSpec::new(300, 4, Duration::ZERO))).unwrap();
+        let url = server.url();
+        let target = Target::new(url.clone());
+        for row in &rows {
+            let want = Answer::expected(row.work);
+            let mut program = minimal(row.strategy, row.work, 2, Some(&url)).unwrap();
+            assert_eq!((program.run)(), want, "{}: minimal", row.name);
+            assert_eq!(shootout_answer(row, Some(&target)), want, "{}: shootout", row.name);
+        }
+        server.stop();
+    }
+
+    #[test]
+    fn a_wrong_answer_is_not_the_expected_one() {
+        let work = Work::Queue { m: 10, p: 1, c: 1, capacity: None };
+        assert_eq!(Answer::expected(work), Answer::Pair(10, 45));
+        assert_ne!(Answer::Pair(10, 44), Answer::expected(work));
+        assert_ne!(Answer::Ids(vec![1, 0]), Answer::expected(Work::Sleep { n: 2, d: Duration::ZERO }));
+    }
+}
