@@ -87,6 +87,8 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
         "5ms",
         "--repeat",
         "2",
+        "--strategy",
+        "all",
         "--json",
         json.to_str().unwrap(),
         "--csv",
@@ -94,7 +96,7 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let results = Results::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    // Both modes (no --mode) × every registry strategy.
+    // Both modes (no --mode) × every registry strategy (`all`).
     let strategies = shootout_harness::STRATEGIES.len();
     assert_eq!(results.cases.len(), 2 * strategies);
     assert_eq!(results.baselines.len(), strategies);
@@ -123,7 +125,7 @@ fn a_run_verifies_every_strategy_and_writes_json_and_csv() {
     }
     let csv = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(csv.lines().count(), 1 + 2 * strategies, "{csv}");
-    assert!(csv.lines().next().unwrap().starts_with("workload,case,strategy,status"));
+    assert!(csv.lines().next().unwrap().starts_with("workload,case,strategy,workers,status"));
     // The terminal shows a table per case.
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("sleep/timer/n=16/d=5ms  (ideal 5.00 ms)"), "{stdout}");
@@ -308,4 +310,15 @@ fn a_worker_sweep_runs_every_case_at_each_w() {
     assert_usage_error(&["run", "--workers", "1,0"], "--workers must be between 1 and");
     assert_usage_error(&["run", "--workers", "1,x"], "whole number");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The quick preset runs the six strategies of the quick comparison; the topology variants run
+/// in the full preset, with `--strategy all`, or by name.
+#[test]
+fn the_quick_preset_runs_the_quick_strategies_and_all_selects_every_one() {
+    let quick: Vec<&str> = shootout_harness::STRATEGIES.iter().filter(|e| e.quick).map(|e| e.name).collect();
+    assert_eq!(quick, ["sequential", "threads", "rayon", "tokio", "async-std", "smol"]);
+    let full = shootout_harness::registry::default_for(shootout_core::Preset::Full);
+    assert_eq!(full.len(), shootout_harness::STRATEGIES.len());
+    assert_eq!(shootout_harness::registry::select("all").unwrap().len(), full.len());
 }

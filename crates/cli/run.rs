@@ -25,7 +25,7 @@ pub struct RunArgs {
     /// Workloads to run, comma-separated: sleep, fan-out, http, queue [default: all, or those whose flags are given]
     #[arg(long, value_name = "W,..")]
     pub workload: Option<String>,
-    /// Strategies to run, comma-separated [default: all six]
+    /// Strategies to run, comma-separated, or `all` [default: the quick preset's six (topology variants in the full preset only), every strategy in the full preset]
     #[arg(long, value_name = "S,..")]
     pub strategy: Option<String>,
     /// Worker count W shared by every parallel strategy; a list (1,2,4) runs every case at each W [default: available cores]
@@ -134,7 +134,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
     shootout_core::error::check_range("--repeat", repeat, 1, MAX_REPEAT)?;
     let strategies = match &args.strategy {
         Some(list) => registry::select(list)?,
-        None => registry::STRATEGIES.iter().collect(),
+        None => registry::default_for(preset),
     };
     let flagged: Vec<(Workload, Option<&'static str>)> = vec![
         (Workload::Sleep, args.sleep.first_given()),

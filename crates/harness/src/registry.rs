@@ -17,6 +17,10 @@ pub struct Entry {
     /// `Some(w)` when the strategy's W is fixed whatever `--workers` says (sequential: 1): a
     /// worker sweep runs it once, as a flat reference.
     pub fixed_workers: Option<usize>,
+    /// Whether the quick preset (`cargo run --release`) runs it by default. The topology
+    /// variants run in the full preset, or with `--strategy all` or by name, so the quick
+    /// comparison stays within 90 s on 2 cores.
+    pub quick: bool,
 }
 
 /// Every strategy, in the order tables, charts (colour and marker) and the guide use.
@@ -28,6 +32,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |_| Ok(Box::new(shootout_seq::Sequential::new())),
         crates: &[],
         fixed_workers: Some(1),
+        quick: true,
     },
     Entry {
         name: shootout_threads::NAME,
@@ -36,6 +41,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |w| Ok(Box::new(shootout_threads::Threads::new(w)?)),
         crates: &["crossbeam-channel", "ureq"],
         fixed_workers: None,
+        quick: true,
     },
     Entry {
         name: shootout_rayon::NAME,
@@ -44,6 +50,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |w| Ok(Box::new(shootout_rayon::Rayon::new(w)?)),
         crates: &["rayon", "crossbeam-channel", "ureq"],
         fixed_workers: None,
+        quick: true,
     },
     Entry {
         name: <shootout_tokio::Tokio as Runtime>::NAME,
@@ -52,6 +59,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |w| Ok(Box::new(shootout_tokio::build(w)?)),
         crates: &["tokio", "hyper", "hyper-util", "async-channel"],
         fixed_workers: None,
+        quick: true,
     },
     Entry {
         name: <shootout_async_std::AsyncStd as Runtime>::NAME,
@@ -69,6 +77,7 @@ pub static STRATEGIES: &[Entry] = &[
             "async-channel",
         ],
         fixed_workers: None,
+        quick: true,
     },
     Entry {
         name: <shootout_smol::Smol as Runtime>::NAME,
@@ -86,6 +95,7 @@ pub static STRATEGIES: &[Entry] = &[
             "async-channel",
         ],
         fixed_workers: None,
+        quick: true,
     },
     // After the first six, so the published charts keep their colours and markers.
     Entry {
@@ -95,6 +105,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |w| Ok(Box::new(shootout_tokio_current_thread::build(w)?)),
         crates: &["tokio", "hyper", "hyper-util", "async-channel"],
         fixed_workers: Some(1),
+        quick: false,
     },
     Entry {
         name: <shootout_tokio_per_core::TokioPerCore as Runtime>::NAME,
@@ -103,6 +114,7 @@ pub static STRATEGIES: &[Entry] = &[
         build: |w| Ok(Box::new(shootout_tokio_per_core::build(w)?)),
         crates: &["tokio", "hyper", "hyper-util", "async-channel", "futures-lite"],
         fixed_workers: None,
+        quick: false,
     },
     Entry {
         name: <shootout_smol_local::SmolLocal as Runtime>::NAME,
@@ -120,6 +132,7 @@ pub static STRATEGIES: &[Entry] = &[
             "async-channel",
         ],
         fixed_workers: Some(1),
+        quick: false,
     },
 ];
 
@@ -134,8 +147,17 @@ pub fn find(name: &str) -> Result<&'static Entry, SpecError> {
         .ok_or_else(|| SpecError::new(format!("unknown strategy {name:?}; valid: {}", names().join(", "))))
 }
 
-/// Parses a comma-separated selection, keeping registry order and dropping repeats.
+/// The strategies a preset runs when `--strategy` is not given: every one in the full preset,
+/// the `quick` ones in the quick preset.
+pub fn default_for(preset: shootout_core::Preset) -> Vec<&'static Entry> {
+    STRATEGIES.iter().filter(|e| preset == shootout_core::Preset::Full || e.quick).collect()
+}
+
+/// Parses a comma-separated selection (or `all`), keeping registry order and dropping repeats.
 pub fn select(list: &str) -> Result<Vec<&'static Entry>, SpecError> {
+    if list.trim() == "all" {
+        return Ok(STRATEGIES.iter().collect());
+    }
     let mut wanted = Vec::new();
     for name in list.split(',').filter(|s| !s.trim().is_empty()) {
         wanted.push(find(name)?.name);
