@@ -28,18 +28,18 @@ pub fn cases(preset: Preset) -> Vec<Case> {
         Preset::Quick => {
             specs.push(("cpu", FanOutSpec::new(10_000, K_20US, Duration::ZERO)));
             specs.push(("wait", FanOutSpec::new(100, 100, ms(10))));
-            specs.push(("mixed", FanOutSpec::new(100, 5 * K_20US, ms(10))));
-            specs.push(("limit", FanOutSpec::new(100, 100, ms(10)).with_limit(10)));
+            specs.push(("mixed", FanOutSpec::new(50, 5 * K_20US, ms(10))));
+            specs.push(("limit", FanOutSpec::new(50, 100, ms(10)).with_limit(10)));
             for policy in [ErrorPolicy::Collect, ErrorPolicy::FailFast] {
                 specs.push((
                     "errors",
                     FanOutSpec::new(10_000, K_20US / 2, Duration::ZERO).with_errors(100, policy),
                 ));
             }
-            specs.push(("deadline", FanOutSpec::new(40, 100, ms(10)).with_slow().with_deadline(ms(25))));
+            specs.push(("deadline", FanOutSpec::new(20, 100, ms(10)).with_slow().with_deadline(ms(25))));
             specs.push((
                 "completion",
-                FanOutSpec::new(100, 100, ms(10)).with_slow().with_order(Order::Completion),
+                FanOutSpec::new(40, 100, ms(10)).with_slow().with_order(Order::Completion),
             ));
         }
         Preset::Full => {
@@ -96,6 +96,6 @@ mod tests {
             }
         }
         let names: Vec<String> = cases(Preset::Quick).into_iter().map(|c| c.name).collect();
-        assert!(names.contains(&"fan-out/deadline/n=40/k=100/d=10ms/slow/t=25ms".to_string()), "{names:?}");
+        assert!(names.contains(&"fan-out/deadline/n=20/k=100/d=10ms/slow/t=25ms".to_string()), "{names:?}");
     }
 }
