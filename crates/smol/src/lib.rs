@@ -2,7 +2,8 @@
 //! executor has one thread unless `SMOL_THREADS` is set), smol's timers (async-io),
 //! `smol::unblock` (the `blocking` crate's pool) for blocking calls, `async_lock`'s semaphore
 //! (`smol::lock`), and `smol::net::TcpStream` through smol-hyper's `FuturesIo`. The workloads
-//! themselves are `shootout_async`'s.
+//! themselves are `shootout_async`'s. [`local`] is smol-local, the calling thread's
+//! `LocalExecutor`, on the same glue.
 
 use std::future::Future;
 use std::io;
@@ -19,6 +20,8 @@ use futures_lite::FutureExt;
 use shootout_async::{Async, Runtime, Task};
 use shootout_core::{Overlap, RunError};
 use smol_hyper::rt::FuturesIo;
+
+pub mod local;
 
 /// The `blocking` crate's default thread cap (`BLOCKING_MAX_THREADS`), behind `unblock`.
 pub const MAX_BLOCKING_THREADS: usize = 500;
@@ -64,6 +67,36 @@ impl Drop for Smol {
     }
 }
 
+/// The primitives smol's executors share, as `Runtime` items: `unblock` (the `blocking`
+/// crate's pool), async-io's timers, and `smol::net::TcpStream` through smol-hyper's
+/// `FuturesIo`. One definition for the W-thread executor and the local one.
+macro_rules! smol_primitives {
+    () => {
+        async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
+        where
+            T: Send + 'static,
+            F: FnOnce() -> T + Send + 'static,
+        {
+            AssertUnwindSafe(smol::unblock(f)).catch_unwind().await.map_err($crate::blocking_panicked)
+        }
+
+        async fn sleep(duration: Duration) {
+            smol::Timer::after(duration).await;
+        }
+
+        async fn sleep_until(deadline: Instant) {
+            smol::Timer::at(deadline).await;
+        }
+
+        async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+            let stream = smol::net::TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            Ok(FuturesIo::new(stream))
+        }
+    };
+}
+pub(crate) use smol_primitives;
+
 impl Runtime for Smol {
     type Task<T: Send + 'static> = SmolTask<T>;
     type Permits = smol::lock::Semaphore;
@@ -97,36 +130,16 @@ impl Runtime for Smol {
         smol::block_on(future)
     }
 
-    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        AssertUnwindSafe(smol::unblock(f)).catch_unwind().await.map_err(blocking_panicked)
-    }
-
-    async fn sleep(duration: Duration) {
-        smol::Timer::after(duration).await;
-    }
-
-    async fn sleep_until(deadline: Instant) {
-        smol::Timer::at(deadline).await;
-    }
-
-    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = smol::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(FuturesIo::new(stream))
-    }
+    smol_primitives!();
 }
 
-fn blocking_panicked(payload: Box<dyn std::any::Any + Send>) -> RunError {
+pub(crate) fn blocking_panicked(payload: Box<dyn std::any::Any + Send>) -> RunError {
     RunError::panicked("a smol blocking call", payload)
 }
 
 /// A `smol::Task` whose panic is a `RunError`; `cancel` is `Task::cancel`, which returns once
 /// the task has stopped.
-pub struct SmolTask<T>(smol::Task<std::thread::Result<T>>);
+pub struct SmolTask<T>(pub(crate) smol::Task<std::thread::Result<T>>);
 
 impl<T: Send + 'static> Future for SmolTask<T> {
     type Output = Result<T, RunError>;

@@ -3,6 +3,10 @@
 //! `JoinHandle` (abort to cancel), `tokio::time` (`timeout_at` for deadlines),
 //! `tokio::sync::Semaphore`, `spawn_blocking` on its blocking pool, and `TcpStream` through
 //! hyper-util's `TokioIo`. The workloads themselves are `shootout_async`'s.
+//!
+//! tokio's other topologies are here too, sharing that glue: [`current_thread`] (one
+//! `current_thread` runtime, driven by the final `block_on`) and [`per_core`] (W of them, one
+//! per thread, units round-robin). A topology is a constructor choice of the same runtime.
 
 use std::future::Future;
 use std::io;
@@ -12,6 +16,9 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
+
+pub mod current_thread;
+pub mod per_core;
 use hyper_util::rt::TokioIo;
 use shootout_async::{Async, Permits, Runtime, Task};
 use shootout_core::{Overlap, RunError};
@@ -41,6 +48,46 @@ impl Tokio {
         Ok(Tokio { rt, workers })
     }
 }
+
+/// The primitives every tokio topology shares, as `Runtime` items: `spawn_blocking` on the
+/// blocking pool of the runtime the calling task runs on, `tokio::time` for sleeps and
+/// `timeout_at`, and `TcpStream` through hyper-util's `TokioIo`. One definition for the
+/// multi-thread, current-thread and per-core runtimes, which differ only in who runs tasks.
+macro_rules! tokio_primitives {
+    () => {
+        async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
+        where
+            T: Send + 'static,
+            F: FnOnce() -> T + Send + 'static,
+        {
+            // Called inside a task of the runtime, like `asyncio.to_thread` inside a coroutine.
+            tokio::task::spawn_blocking(f).await.map_err($crate::join_error)
+        }
+
+        fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
+            tokio::time::sleep(duration)
+        }
+
+        fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
+            tokio::time::sleep_until(deadline.into())
+        }
+
+        async fn timeout_at<F>(deadline: Instant, future: F) -> Option<F::Output>
+        where
+            F: Future + Send,
+            F::Output: Send,
+        {
+            tokio::time::timeout_at(deadline.into(), future).await.ok()
+        }
+
+        async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+            let stream = tokio::net::TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            Ok(TokioIo::new(stream))
+        }
+    };
+}
+pub(crate) use tokio_primitives;
 
 impl Runtime for Tokio {
     type Task<T: Send + 'static> = TokioTask<T>;
@@ -75,40 +122,11 @@ impl Runtime for Tokio {
         self.rt.block_on(future)
     }
 
-    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        // Called inside a task of the runtime, like `asyncio.to_thread` inside a coroutine.
-        tokio::task::spawn_blocking(f).await.map_err(join_error)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
-        tokio::time::sleep(duration)
-    }
-
-    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
-        tokio::time::sleep_until(deadline.into())
-    }
-
-    async fn timeout_at<F>(deadline: Instant, future: F) -> Option<F::Output>
-    where
-        F: Future + Send,
-        F::Output: Send,
-    {
-        tokio::time::timeout_at(deadline.into(), future).await.ok()
-    }
-
-    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(TokioIo::new(stream))
-    }
+    tokio_primitives!();
 }
 
 /// A tokio `JoinHandle` whose failure (a panic, or a cancel) is a `RunError`.
-pub struct TokioTask<T>(tokio::task::JoinHandle<T>);
+pub struct TokioTask<T>(pub(crate) tokio::task::JoinHandle<T>);
 
 impl<T: Send + 'static> Future for TokioTask<T> {
     type Output = Result<T, RunError>;
@@ -127,7 +145,7 @@ impl<T: Send + 'static> Task<T> for TokioTask<T> {
     }
 }
 
-fn join_error(err: tokio::task::JoinError) -> RunError {
+pub(crate) fn join_error(err: tokio::task::JoinError) -> RunError {
     match err.try_into_panic() {
         Ok(payload) => RunError::panicked("a tokio task", payload),
         Err(err) => RunError::failed(format!("a tokio task failed: {err}")),

@@ -1,4 +1,4 @@
-//! The tokio-per-core strategy (thread-per-core): W tokio `current_thread` runtimes, each
+//! The tokio-per-core strategy (thread-per-core; in the tokio crate, sharing its glue): W tokio `current_thread` runtimes, each
 //! driven by its own OS thread, as [`shootout_async::Runtime`]. Units are assigned to the
 //! runtimes round-robin when spawned and stay there: no work stealing. Whatever a task spawns
 //! (an HTTP connection's driver) stays on its own runtime, so each runtime owns its
@@ -10,21 +10,17 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt;
 use hyper_util::rt::TokioIo;
-use shootout_async::{Async, Permits, Runtime, Task};
+use shootout_async::{Async, Runtime};
 use shootout_core::{Overlap, RunError};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
-/// tokio's default cap on `spawn_blocking` threads, per runtime; we keep the default.
-pub const MAX_BLOCKING_THREADS: usize = 512;
+use crate::{TokioPermits, TokioTask};
 
 /// The strategy: W current-thread runtimes behind the shared async workloads.
 pub fn build(workers: usize) -> Result<Async<TokioPerCore>, RunError> {
@@ -50,7 +46,7 @@ impl TokioPerCore {
         };
         for i in 0..workers {
             let rt = tokio::runtime::Builder::new_current_thread()
-                .max_blocking_threads(MAX_BLOCKING_THREADS)
+                .max_blocking_threads(crate::MAX_BLOCKING_THREADS)
                 .enable_all()
                 .build()
                 .map_err(|e| RunError::build("tokio current_thread runtime", e))?;
@@ -87,7 +83,7 @@ impl Drop for TokioPerCore {
 }
 
 impl Runtime for TokioPerCore {
-    type Task<T: Send + 'static> = PerCoreTask<T>;
+    type Task<T: Send + 'static> = TokioTask<T>;
     type Permits = TokioPermits;
     type Io = TokioIo<tokio::net::TcpStream>;
 
@@ -96,19 +92,19 @@ impl Runtime for TokioPerCore {
     /// Timers are unbounded; each runtime has its own blocking pool, and units are spread
     /// evenly over the W runtimes.
     fn overlap(workers: usize) -> Overlap {
-        Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS * workers) }
+        Overlap { timer: None, blocking: Some(crate::MAX_BLOCKING_THREADS * workers) }
     }
 
     fn workers(&self) -> usize {
         self.handles.len()
     }
 
-    fn spawn<F>(&self, future: F) -> PerCoreTask<F::Output>
+    fn spawn<F>(&self, future: F) -> TokioTask<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        PerCoreTask(self.next_handle().spawn(future))
+        TokioTask(self.next_handle().spawn(future))
     }
 
     fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
@@ -126,77 +122,5 @@ impl Runtime for TokioPerCore {
         futures_lite::future::block_on(future)
     }
 
-    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        // Called inside a task, so this is its own runtime's blocking pool.
-        tokio::task::spawn_blocking(f).await.map_err(join_error)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send {
-        tokio::time::sleep(duration)
-    }
-
-    fn sleep_until(deadline: Instant) -> impl Future<Output = ()> + Send {
-        tokio::time::sleep_until(deadline.into())
-    }
-
-    async fn timeout_at<F>(deadline: Instant, future: F) -> Option<F::Output>
-    where
-        F: Future + Send,
-        F::Output: Send,
-    {
-        tokio::time::timeout_at(deadline.into(), future).await.ok()
-    }
-
-    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
-        // Registered with the reactor of the runtime the connecting task runs on.
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(TokioIo::new(stream))
-    }
-}
-
-/// A tokio `JoinHandle` whose failure (a panic, or a cancel) is a `RunError`.
-pub struct PerCoreTask<T>(tokio::task::JoinHandle<T>);
-
-impl<T: Send + 'static> Future for PerCoreTask<T> {
-    type Output = Result<T, RunError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|r| r.map_err(join_error))
-    }
-}
-
-impl<T: Send + 'static> Task<T> for PerCoreTask<T> {
-    fn cancel(self) -> impl Future<Output = ()> + Send {
-        // `abort` asks now; awaiting the handle returns once the task has stopped.
-        self.0.abort();
-        self.0.map(drop)
-    }
-}
-
-fn join_error(err: tokio::task::JoinError) -> RunError {
-    match err.try_into_panic() {
-        Ok(payload) => RunError::panicked("a tokio task", payload),
-        Err(err) => RunError::failed(format!("a tokio task failed: {err}")),
-    }
-}
-
-/// `tokio::sync::Semaphore`, shared by units on every runtime (tokio's sync types are
-/// runtime-agnostic). Never closed, so `acquire` never fails.
-pub struct TokioPermits(tokio::sync::Semaphore);
-
-impl Permits for TokioPermits {
-    type Permit<'a> = Option<tokio::sync::SemaphorePermit<'a>>;
-
-    fn new(permits: usize) -> Self {
-        TokioPermits(tokio::sync::Semaphore::new(permits))
-    }
-
-    async fn acquire(&self) -> Self::Permit<'_> {
-        self.0.acquire().await.ok()
-    }
+    crate::tokio_primitives!();
 }

@@ -1,4 +1,4 @@
-//! The smol-local strategy, smol's counterpart of tokio's current-thread runtime: the calling
+//! The smol-local strategy (in the smol crate, sharing its glue), smol's counterpart of tokio's current-thread runtime: the calling
 //! thread's `async_executor::LocalExecutor`, as [`shootout_async::Runtime`]. Units are spawned
 //! onto it by the calling thread and nothing runs them until the final `block_on`, which runs
 //! the executor (`smol::block_on(executor.run(join))`, the LocalExecutor idiom): one thread
@@ -18,18 +18,15 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
 use futures_lite::FutureExt;
-use shootout_async::{Async, Runtime, Task};
+use shootout_async::{Async, Runtime};
 use shootout_core::{Overlap, RunError};
 use smol_hyper::rt::FuturesIo;
 
-/// The `blocking` crate's default thread cap (`BLOCKING_MAX_THREADS`), behind `unblock`.
-pub const MAX_BLOCKING_THREADS: usize = 500;
+use crate::SmolTask;
 
 thread_local! {
     /// This thread's executor: what it spawns, its `block_on` runs.
@@ -45,7 +42,7 @@ pub fn build(_workers: usize) -> Result<Async<SmolLocal>, RunError> {
 pub struct SmolLocal;
 
 impl Runtime for SmolLocal {
-    type Task<T: Send + 'static> = SmolLocalTask<T>;
+    type Task<T: Send + 'static> = SmolTask<T>;
     type Permits = smol::lock::Semaphore;
     type Io = FuturesIo<smol::net::TcpStream>;
 
@@ -53,7 +50,7 @@ impl Runtime for SmolLocal {
 
     /// Timers are unbounded; blocking waits share the blocking pool.
     fn overlap(_workers: usize) -> Overlap {
-        Overlap { timer: None, blocking: Some(MAX_BLOCKING_THREADS) }
+        Overlap { timer: None, blocking: Some(crate::MAX_BLOCKING_THREADS) }
     }
 
     /// One thread, the one that calls `block_on`, runs every task.
@@ -61,13 +58,13 @@ impl Runtime for SmolLocal {
         1
     }
 
-    fn spawn<F>(&self, future: F) -> SmolLocalTask<F::Output>
+    fn spawn<F>(&self, future: F) -> SmolTask<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         // A smol task re-raises its panic in its awaiter; caught here it becomes a RunError.
-        EXECUTOR.with(|executor| SmolLocalTask(executor.spawn(AssertUnwindSafe(future).catch_unwind())))
+        EXECUTOR.with(|executor| SmolTask(executor.spawn(AssertUnwindSafe(future).catch_unwind())))
     }
 
     fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
@@ -81,49 +78,5 @@ impl Runtime for SmolLocal {
         EXECUTOR.with(|executor| smol::block_on(executor.run(future)))
     }
 
-    async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        AssertUnwindSafe(smol::unblock(f)).catch_unwind().await.map_err(blocking_panicked)
-    }
-
-    async fn sleep(duration: Duration) {
-        smol::Timer::after(duration).await;
-    }
-
-    async fn sleep_until(deadline: Instant) {
-        smol::Timer::at(deadline).await;
-    }
-
-    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
-        let stream = smol::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(FuturesIo::new(stream))
-    }
-}
-
-fn blocking_panicked(payload: Box<dyn std::any::Any + Send>) -> RunError {
-    RunError::panicked("a smol blocking call", payload)
-}
-
-/// A local executor's task (Send, since its output is), whose panic is a `RunError`; `cancel`
-/// is `Task::cancel`, which returns once the task has stopped.
-pub struct SmolLocalTask<T>(async_executor::Task<std::thread::Result<T>>);
-
-impl<T: Send + 'static> Future for SmolLocalTask<T> {
-    type Output = Result<T, RunError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|r| r.map_err(|payload| RunError::panicked("a smol task", payload)))
-    }
-}
-
-impl<T: Send + 'static> Task<T> for SmolLocalTask<T> {
-    async fn cancel(self) {
-        self.0.cancel().await;
-    }
+    crate::smol_primitives!();
 }
