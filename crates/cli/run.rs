@@ -28,7 +28,7 @@ pub struct RunArgs {
     /// Strategies to run, comma-separated, or `all` [default: the quick preset's six (topology variants in the full preset only), every strategy in the full preset]
     #[arg(long, value_name = "S,..")]
     pub strategy: Option<String>,
-    /// Worker count W shared by every parallel strategy; a list (1,2,4) runs every case at each W [default: available cores]
+    /// Worker count W shared by every parallel strategy; a list (1,2,4) runs every case at each W [default: available cores; the full preset also re-runs its scaling cases at each power of two below]
     #[arg(long, value_name = "W,..", value_parser = worker_list, allow_hyphen_values = true)]
     pub workers: Option<WorkerList>,
     /// Timed repetitions per case × strategy, after the verify pass [default: 3 quick, 5 full]
@@ -37,7 +37,7 @@ pub struct RunArgs {
     /// Skip a strategy whose predicted time on a case exceeds this [default: 10s quick, 30s full]
     #[arg(long, value_name = "DUR", value_parser = workload::duration, allow_hyphen_values = true)]
     pub max_case_time: Option<Duration>,
-    /// Stop repeating a strategy on a case once its runs there (verify pass included) took this long; at least one timed run [default: 2s quick, 60s full]
+    /// Stop repeating a strategy on a case once its runs there (verify pass included) took this long; at least one timed run [default: 2s quick, 20s full]
     #[arg(long, value_name = "DUR", value_parser = workload::duration, allow_hyphen_values = true)]
     pub max_repeat_time: Option<Duration>,
     /// Kill a case's process after this long and record `timeout` [default: max(3 × budget, 4 × prediction)]
@@ -97,6 +97,24 @@ struct Resolved {
     workloads: Vec<Workload>,
     /// W values to sweep; the plan holds the first. One value: no sweep.
     sweep: Vec<usize>,
+    /// Whether the rounds after the first re-run every case (an explicit `--workers` list) or
+    /// only the cases marked for scaling (the full preset's own sweep).
+    sweep_every_case: bool,
+}
+
+/// The full preset's worker sweep on a machine with `cores` cores: the machine's W first (the
+/// round the rankings and the guide read), then the powers of two below it: 2 → [2, 1],
+/// 12 → [12, 8, 4, 2, 1].
+pub fn full_sweep(cores: usize) -> Vec<usize> {
+    let mut sweep = vec![cores.max(1)];
+    let mut w = cores.max(1).next_power_of_two();
+    while w > 1 {
+        w /= 2;
+        if w < cores {
+            sweep.push(w);
+        }
+    }
+    sweep
 }
 
 /// The W values of `--workers` (one value: no sweep).
@@ -126,8 +144,12 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
             sweep.push(w);
         }
     }
+    let sweep_every_case = !sweep.is_empty();
     if sweep.is_empty() {
-        sweep.push(registry::default_workers());
+        sweep = match preset {
+            Preset::Quick => vec![registry::default_workers()],
+            Preset::Full => full_sweep(registry::default_workers()),
+        };
     }
     let workers = sweep[0];
     let repeat = args.repeat.unwrap_or(preset.repeat() as u64);
@@ -218,7 +240,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         repeat: repeat as usize,
         repeat_budget: args.max_repeat_time.unwrap_or(match preset {
             Preset::Quick => Duration::from_secs(2),
-            Preset::Full => Duration::from_secs(60),
+            Preset::Full => Duration::from_secs(20),
         }),
         max_case_time: args.max_case_time.unwrap_or(budget(preset)),
         case_timeout: args.timeout,
@@ -226,7 +248,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         exe,
         context: Context { workers, calibration: Default::default() },
     };
-    Ok(Resolved { preset, plan, workloads, sweep })
+    Ok(Resolved { preset, plan, workloads, sweep, sweep_every_case })
 }
 
 /// `*` matches any text (also across `/`); everything else matches itself.
@@ -283,7 +305,7 @@ fn probe_target(plan: &Plan) -> Result<(), String> {
 }
 
 pub fn run(args: &RunArgs) -> i32 {
-    let Resolved { preset, mut plan, workloads, sweep } = match resolve(args) {
+    let Resolved { preset, mut plan, workloads, sweep, sweep_every_case } = match resolve(args) {
         Ok(r) => r,
         Err(e) => return crate::usage_error(e),
     };
@@ -337,32 +359,43 @@ pub fn run(args: &RunArgs) -> i32 {
     let no_terminal = bar.is_hidden();
     let started = Instant::now();
     let mut cases_done = 0usize;
-    let total_cases = plan.cases.len();
     let layout = Layout::for_stdout(args.wide);
     let meter = LoadMeter::start();
     // A worker sweep runs the plan once per W; every row records its W, and case names carry
     // it (`…/w=2`) so tables, rankings, charts and `compare` keep the W values apart.
     // Strategies whose W is fixed run in the first round only: a flat reference.
-    let mut results = Results::new(env.clone());
-    for (round, &w) in sweep.iter().enumerate() {
-        let mut round_plan = plan.clone_for_workers(w);
-        if sweep.len() > 1 {
-            for case in &mut round_plan.cases {
-                case.name = format!("{}/w={w}", case.name);
-            }
-            if round > 0 {
-                round_plan.strategies.retain(|e| e.fixed_workers.is_none());
-            }
-        }
-        let mut round_env = env.clone();
-        round_env.workers = w;
-        let done = runner::run(&round_plan, round_env, &mut |event, current| match event {
-            Event::Planned(n) => {
-                if round == 0 {
-                    // Later rounds are about as long: the total is known from the start.
-                    bar.set_length((n * sweep.len()) as u64);
+    // The full preset's own sweep re-runs only the cases marked for scaling at the other W.
+    let rounds: Vec<Plan> = sweep
+        .iter()
+        .enumerate()
+        .map(|(round, &w)| {
+            let mut round_plan = plan.clone_for_workers(w);
+            if sweep.len() > 1 {
+                if round > 0 {
+                    round_plan.strategies.retain(|e| e.fixed_workers.is_none());
+                    if !sweep_every_case {
+                        round_plan.cases.retain(|c| c.scaling);
+                    }
+                }
+                for case in &mut round_plan.cases {
+                    case.name = format!("{}/w={w}", case.name);
                 }
             }
+            round_plan
+        })
+        .filter(|p| !p.cases.is_empty() && !p.strategies.is_empty())
+        .collect();
+    let children = |p: &Plan| p.strategies.len() + p.cases.len() * p.strategies.len() * (1 + p.repeat);
+    bar.set_length(rounds.iter().map(children).sum::<usize>() as u64);
+    let total_cases: usize = rounds.iter().map(|p| p.cases.len()).sum();
+    let mut results = Results::new(env.clone());
+    for (round, round_plan) in rounds.iter().enumerate() {
+        let w = round_plan.workers;
+        let mut round_env = env.clone();
+        round_env.workers = w;
+        let done = runner::run(round_plan, round_env, &mut |event, current| match event {
+            // The total was set from every round's plan before the first child.
+            Event::Planned(_) => {}
             Event::Baseline { strategy } => {
                 bar.set_message(format!("start-up · {strategy}"));
                 bar.inc(1);
@@ -371,7 +404,7 @@ pub fn run(args: &RunArgs) -> i32 {
                 let phase = if rep == 0 { "verify".to_string() } else { format!("rep {rep}") };
                 if no_terminal && rep == 0 && strategy == round_plan.strategies[0].name {
                     // No progress bar without a terminal: a line per case instead.
-                    eprintln!("[{}/{}] {case}", cases_done + 1, total_cases * sweep.len());
+                    eprintln!("[{}/{}] {case}", cases_done + 1, total_cases);
                 }
                 bar.set_message(format!("{case} · {strategy} · {phase}"));
                 bar.inc(1);
@@ -474,6 +507,15 @@ mod tests {
         assert!(!glob_match("sleep/timer/n=100", "sleep/timer/n=1000/d=10ms"));
         assert!(!glob_match("*x", "x-y"));
         assert!(!glob_match("ab*ba", "aba"));
+    }
+
+    #[test]
+    fn the_full_sweep_starts_at_the_machine_and_halves_to_one() {
+        assert_eq!(full_sweep(1), [1]);
+        assert_eq!(full_sweep(2), [2, 1]);
+        assert_eq!(full_sweep(4), [4, 2, 1]);
+        assert_eq!(full_sweep(12), [12, 8, 4, 2, 1]);
+        assert_eq!(full_sweep(16), [16, 8, 4, 2, 1]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use shootout_core::fanout::{ErrorPolicy, Order};
+use shootout_core::fanout::{ErrorPolicy, Order, Skew};
 use shootout_core::{Case, FanOutSpec, Spec, SpecError, WorkloadSpec};
 
 #[derive(Debug, Clone, Default, Args)]
@@ -36,6 +36,10 @@ pub struct FanOutFlags {
     /// input (gather) or completion (as_completed) [default: input]
     #[arg(long, value_name = "ORDER", value_parser = ["input", "completion"])]
     pub order: Option<String>,
+    /// A quarter of the units do 10× the work: striped (i % 4 == 3, lined up with a round-robin
+    /// split) or scattered (picked by a hash)
+    #[arg(long, value_name = "PATTERN", value_parser = ["striped", "scattered"])]
+    pub skew: Option<String>,
 }
 
 impl FanOutFlags {
@@ -51,6 +55,7 @@ impl FanOutFlags {
             ("--limit", self.limit.is_some()),
             ("--deadline", self.deadline.is_some()),
             ("--order", self.order.is_some()),
+            ("--skew", self.skew.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
@@ -81,6 +86,9 @@ impl FanOutFlags {
         }
         if let Some(order) = &self.order {
             spec = spec.with_order(Order::parse(order)?);
+        }
+        if let Some(skew) = &self.skew {
+            spec = spec.with_skew(Skew::parse(skew)?);
         }
         spec.validate()?;
         Ok(vec![Case::new(spec.case_name("custom"), Spec::FanOut(spec))])

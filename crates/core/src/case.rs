@@ -16,6 +16,11 @@ pub struct Case {
     /// abort there would end the whole bench process.
     #[serde(default = "yes")]
     pub bench: bool,
+    /// Whether the full preset's worker sweep re-runs this case at every W below the machine's
+    /// (the scaling charts); the other cases run at the machine's W only. An explicit
+    /// `--workers 1,2,…` re-runs every case.
+    #[serde(default)]
+    pub scaling: bool,
 }
 
 fn yes() -> bool {
@@ -24,7 +29,13 @@ fn yes() -> bool {
 
 impl Case {
     pub fn new(name: impl Into<String>, spec: Spec) -> Self {
-        Case { name: name.into(), spec, bench: true }
+        Case { name: name.into(), spec, bench: true, scaling: false }
+    }
+
+    /// A case the full preset's worker sweep runs at every W (see [`Case::scaling`]).
+    pub fn scaling(mut self) -> Self {
+        self.scaling = true;
+        self
     }
 
     /// A case the runner measures but criterion does not (see [`Case::bench`]).

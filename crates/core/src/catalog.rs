@@ -6,12 +6,18 @@ pub use crate::case::{Case, Preset};
 
 /// Every case of `preset` for one workload.
 pub fn cases_of(workload: Workload, preset: Preset) -> Vec<Case> {
-    match workload {
-        Workload::Sleep => crate::sleep::cases(preset),
-        Workload::FanOut => crate::fanout::cases(preset),
-        Workload::Http => crate::http::cases(preset),
-        Workload::Queue => crate::queue::cases(preset),
-    }
+    let (cases, scaling) = match workload {
+        Workload::Sleep => (crate::sleep::cases(preset), crate::sleep::SCALING),
+        Workload::FanOut => (crate::fanout::cases(preset), crate::fanout::SCALING),
+        Workload::Http => (crate::http::cases(preset), crate::http::SCALING),
+        Workload::Queue => (crate::queue::cases(preset), crate::queue::SCALING),
+    };
+    // Only the full preset sweeps W by default.
+    let sweeps = preset == Preset::Full;
+    cases
+        .into_iter()
+        .map(|c| if sweeps && scaling.contains(&c.name.as_str()) { c.scaling() } else { c })
+        .collect()
 }
 
 /// Every case of `preset`, workload by workload.
@@ -50,5 +56,19 @@ mod tests {
                 assert!(case.name.starts_with(case.workload().name()), "{}", case.name);
             }
         }
+        // Every scaling name is a full-preset case, so a renamed case cannot drop out of the sweep.
+        let full = cases(Preset::Full);
+        for w in Workload::ALL {
+            let marked = full.iter().filter(|c| c.workload() == w && c.scaling).count();
+            let named = match w {
+                Workload::Sleep => crate::sleep::SCALING.len(),
+                Workload::FanOut => crate::fanout::SCALING.len(),
+                Workload::Http => crate::http::SCALING.len(),
+                Workload::Queue => crate::queue::SCALING.len(),
+            };
+            assert_eq!(marked, named, "{w:?}: a SCALING name is not a full-preset case");
+            assert!(marked > 0, "{w:?} has no scaling case");
+        }
+        assert!(cases(Preset::Quick).iter().all(|c| !c.scaling));
     }
 }

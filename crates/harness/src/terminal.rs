@@ -7,7 +7,7 @@ use shootout_core::results::{Baseline, CaseResult, Results};
 use crate::report::format::plural;
 use crate::report::ranking::{FLOOR, floor_summary};
 use crate::report::render::ranking_table;
-use crate::report::{case_views, decision_guide, ranked, ranking, ratio, strategies, workloads};
+use crate::report::{case_views, ranked, ranking, ratio, short_answers, strategies, workloads};
 use crate::table::{Table, baseline_table, case_table};
 
 /// The width tables fit when the terminal's is unknown (output to a file or a pipe).
@@ -122,13 +122,13 @@ pub fn verdict(results: &Results, layout: Layout) -> String {
         }
         out.push('\n');
     }
-    let guide = decision_guide(results, &views, &names);
-    if !guide.is_empty() {
-        out.push_str("Decision guide\n");
-        for line in guide {
-            let plain = line.replace("**", "").replace('`', "");
-            // Continuation lines hang under the text, so each recommendation reads as one item.
-            out.push_str(wrap(&format!("- {plain}"), width).replace('\n', "\n  ").trim_end_matches(' '));
+    // One line per question; the full guide, a line per case family, is report.md's.
+    let answers = short_answers(&views, &names);
+    if !answers.is_empty() {
+        out.push_str("Decision guide (best, then × its score; details in report.md)\n");
+        for line in answers {
+            // Continuation lines hang under the text, so each answer reads as one item.
+            out.push_str(wrap(&format!("- {line}"), width).replace('\n', "\n  ").trim_end_matches(' '));
         }
     }
     out

@@ -2,12 +2,22 @@
 
 use std::time::Duration;
 
-use super::{ErrorPolicy, FanOutSpec, Order};
+use super::{ErrorPolicy, FanOutSpec, Order, Skew};
 use crate::case::{Case, Preset};
 
 /// Kernel iterations for ~20 µs of CPU a unit at ~1 ns an iteration (so the CPU case is
 /// ~200 ms sequential); the calibration records the real cost next to every result.
 const K_20US: u64 = 20_000;
+
+/// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
+/// [`Case::scaling`]. `catalog`'s tests check each name exists.
+pub const SCALING: &[&str] = &[
+    "fan-out/cpu/n=10000/k=100000",
+    "fan-out/wait/n=1000/k=100/d=10ms",
+    "fan-out/mixed/n=200/k=100000/d=10ms",
+    "fan-out/skew/n=2000/k=100000/skew=striped",
+    "fan-out/skew/n=2000/k=100000/skew=scattered",
+];
 
 /// The fan-out cases of a preset. Every wait is 10 ms or more: tokio rounds a sleep up to the
 /// next millisecond, so at 1–2 ms its timer's granularity, not its scheduling, would decide the
@@ -21,6 +31,9 @@ const K_20US: u64 = 20_000;
 /// - `errors`: every 100th unit fails, `collect` vs `fail-fast` on the same units.
 /// - `deadline`: slow units (i % 4 == 3) wait 4 d, past the deadline t; exactly they time out.
 /// - `completion`: slow units finish last; results are handed over as they finish.
+/// - `skew` (full only): CPU only, a quarter of the units 10 × longer; `striped` puts every
+///   heavy unit on one worker of a round-robin assignment (work stealing matters),
+///   `scattered` spreads them by a hash (it does not): tokio against tokio-per-core.
 pub fn cases(preset: Preset) -> Vec<Case> {
     let ms = Duration::from_millis;
     let mut specs: Vec<(&str, FanOutSpec)> = Vec::new();
@@ -76,6 +89,10 @@ pub fn cases(preset: Preset) -> Vec<Case> {
                 "completion",
                 FanOutSpec::new(10_000, 10_000, Duration::ZERO).with_order(Order::Completion),
             ));
+            // ~0.65 s of CPU in all: light units 100 µs, heavy ones 1 ms.
+            for skew in [Skew::Striped, Skew::Scattered] {
+                specs.push(("skew", FanOutSpec::new(2_000, 100_000, Duration::ZERO).with_skew(skew)));
+            }
         }
     }
     specs

@@ -28,14 +28,14 @@ pub fn calibrate() -> Vec<(String, f64)> {
 
 /// The physical floor: every unit overlapped, total CPU spread over W cores.
 pub(super) fn ideal(spec: &FanOutSpec, ctx: &Context) -> Option<Duration> {
-    let cpu = spec.unit_cpu_ns(ctx)?;
+    let cpu = spec.iteration_ns(ctx)?;
     Some(spec.time_with(cpu, spec.limit, ctx.workers.max(1), spec.order == Order::Completion))
 }
 
 /// The expected time for a strategy that overlaps `overlap` waits, for the budget rule.
 pub(super) fn predict(spec: &FanOutSpec, overlap: Overlap, ctx: &Context) -> Option<Duration> {
     // Uncalibrated, the CPU part counts as zero: the waits alone still bound the time.
-    let cpu = spec.unit_cpu_ns(ctx).unwrap_or(0.0);
+    let cpu = spec.iteration_ns(ctx).unwrap_or(0.0);
     let slots = overlap.effective(WaitKind::Timer, spec.units).min(spec.limit.unwrap_or(usize::MAX));
     let cores = ctx.workers.max(1).min(slots);
     let slots = Some(slots);
@@ -54,13 +54,13 @@ impl FanOutSpec {
         }
     }
 
-    /// The CPU cost of one unit's work in ns, from the calibration; `None` if work needs one
-    /// and the run has none.
-    fn unit_cpu_ns(&self, ctx: &Context) -> Option<f64> {
+    /// The CPU cost of one kernel iteration in ns, from the calibration; `None` if work needs
+    /// one and the run has none.
+    fn iteration_ns(&self, ctx: &Context) -> Option<f64> {
         if self.work == 0 {
             return Some(0.0);
         }
-        ctx.calibration.get(CALIBRATION_KEY).map(|ns| ns * self.work as f64)
+        ctx.calibration.get(CALIBRATION_KEY).copied()
     }
 
     /// A lower bound on running `units` with at most `slots` in flight on `cores` cores: the
@@ -70,7 +70,7 @@ impl FanOutSpec {
     fn floor(
         &self,
         units: impl Iterator<Item = usize>,
-        cpu_ns: f64,
+        iteration_ns: f64,
         slots: Option<usize>,
         cores: usize,
     ) -> Duration {
@@ -80,7 +80,7 @@ impl FanOutSpec {
         for i in units {
             let (wait, computes) = self.busy(i);
             let wait = wait.as_nanos() as f64;
-            let cpu = if computes { cpu_ns } else { 0.0 };
+            let cpu = if computes { iteration_ns * self.work_of(i) as f64 } else { 0.0 };
             if computes {
                 first_work = first_work.min(wait);
             }
@@ -106,15 +106,21 @@ impl FanOutSpec {
     /// The floor for a case whose units run with `slots` in flight on `cores` cores. Under
     /// fail-fast, only the units up to the first error must finish (input order), or only
     /// the quickest error unit (completion order: any error may come first).
-    fn time_with(&self, cpu_ns: f64, slots: Option<usize>, cores: usize, completion_floor: bool) -> Duration {
+    fn time_with(
+        &self,
+        iteration_ns: f64,
+        slots: Option<usize>,
+        cores: usize,
+        completion_floor: bool,
+    ) -> Duration {
         match (self.fail_fast(), self.first_error()) {
             (true, Some(_)) if completion_floor => (0..self.units)
                 .filter(|&i| self.times_out(i) || self.fails(i))
-                .map(|i| self.floor(std::iter::once(i), cpu_ns, None, cores))
+                .map(|i| self.floor(std::iter::once(i), iteration_ns, None, cores))
                 .min()
                 .unwrap_or_default(),
-            (true, Some(first)) => self.floor(0..=first, cpu_ns, slots, cores),
-            _ => self.floor(0..self.units, cpu_ns, slots, cores),
+            (true, Some(first)) => self.floor(0..=first, iteration_ns, slots, cores),
+            _ => self.floor(0..self.units, iteration_ns, slots, cores),
         }
     }
 }
@@ -161,6 +167,9 @@ mod tests {
             .with_slow()
             .with_deadline(Duration::from_millis(8));
         assert_eq!(deadline.predict(seq, &c), Some(Duration::from_millis(23)));
+        // Skew: a quarter of the units do 10 × the work; the floor is total CPU / W either way.
+        let skewed = FanOutSpec::new(1_000, 1_000_000, Duration::ZERO).with_skew(super::super::Skew::Striped);
+        assert_eq!(skewed.ideal(&c), Some(Duration::from_micros(1_625_000)));
         // Fail-fast in input order: only units up to the first error must finish.
         let ff = FanOutSpec::new(100, 0, Duration::from_millis(1)).with_errors(10, ErrorPolicy::FailFast);
         assert_eq!(ff.predict(seq, &c), Some(Duration::from_millis(10)));

@@ -26,11 +26,11 @@ mod spec;
 mod verify;
 
 pub use cancel::CancelGate;
-pub use cases::cases;
+pub use cases::{SCALING, cases};
 pub use ideal::{CALIBRATION_KEY, calibrate};
 pub use kernel::kernel;
 pub use record::{Recorder, Running, join_failed};
 pub use spec::{
-    DEADLINE_MARGIN, ErrorPolicy, Errors, FanOutOutcome, FanOutSpec, Finish, Handed, MAX_TOTAL_WORK,
-    MAX_UNITS, MAX_WAIT, MAX_WORK, Order, SLOW_FACTOR, UnitError, UnitResult,
+    DEADLINE_MARGIN, ErrorPolicy, Errors, FanOutOutcome, FanOutSpec, Finish, HEAVY_FACTOR, Handed,
+    MAX_TOTAL_WORK, MAX_UNITS, MAX_WAIT, MAX_WORK, Order, SLOW_FACTOR, Skew, UnitError, UnitResult,
 };

@@ -26,6 +26,46 @@ pub const MAX_WAIT: Duration = Duration::from_secs(60);
 pub const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 /// Slow units (i % 4 == 3, when `slow` is set) wait this many times longer.
 pub const SLOW_FACTOR: u32 = 4;
+/// Heavy units (a quarter of them, when `skew` is set) do this many times the work.
+pub const HEAVY_FACTOR: u64 = 10;
+
+/// Which quarter of the units is heavy (does `HEAVY_FACTOR` × k iterations).
+///
+/// The two patterns have the same total work and differ only in where the heavy units sit.
+/// `Striped` (i % 4 == 3) lines up with a round-robin assignment over an even W: one worker
+/// gets every heavy unit, so only a scheduler that moves work between workers (stealing, or
+/// a shared queue) stays near total CPU / W. `Scattered` picks the heavy units by a hash of
+/// i, so any static assignment is balanced on average and stealing has little to win.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skew {
+    Striped,
+    Scattered,
+}
+
+impl Skew {
+    pub fn name(self) -> &'static str {
+        match self {
+            Skew::Striped => "striped",
+            Skew::Scattered => "scattered",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Skew, SpecError> {
+        match text.trim() {
+            "striped" => Ok(Skew::Striped),
+            "scattered" => Ok(Skew::Scattered),
+            other => Err(SpecError::new(format!("unknown skew {other:?}; valid: striped, scattered"))),
+        }
+    }
+
+    fn is_heavy(self, index: usize) -> bool {
+        match self {
+            Skew::Striped => index % 4 == 3,
+            Skew::Scattered => crate::splitmix::mix(index as u64 ^ 0x5eed) % 4 == 3,
+        }
+    }
+}
 
 /// What happens after the first unit error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +154,9 @@ pub struct FanOutSpec {
     pub deadline: Option<Duration>,
     #[serde(default)]
     pub order: Order,
+    /// A quarter of the units do `HEAVY_FACTOR` × k iterations, placed by the pattern.
+    #[serde(default)]
+    pub skew: Option<Skew>,
 }
 
 /// Why a unit has no value.
@@ -175,6 +218,22 @@ impl FanOutOutcome {
     }
 }
 
+/// The expected value of any unit: one jump-ahead map for k, one for the heavy units' work.
+pub(super) struct Expectations {
+    light: Expect,
+    heavy: Expect,
+}
+
+impl Expectations {
+    pub(super) fn new(spec: &FanOutSpec) -> Self {
+        Expectations { light: Expect::new(spec.work), heavy: Expect::new(spec.work * HEAVY_FACTOR) }
+    }
+
+    fn value(&self, spec: &FanOutSpec, index: usize) -> u64 {
+        if spec.is_heavy(index) { self.heavy.value(index) } else { self.light.value(index) }
+    }
+}
+
 impl FanOutSpec {
     /// N units, k iterations each, after a wait d; every other option off, input order.
     pub fn new(units: usize, work: u64, wait: Duration) -> Self {
@@ -187,7 +246,13 @@ impl FanOutSpec {
             limit: None,
             deadline: None,
             order: Order::Input,
+            skew: None,
         }
+    }
+
+    pub fn with_skew(mut self, skew: Skew) -> Self {
+        self.skew = Some(skew);
+        self
     }
 
     pub fn with_slow(mut self) -> Self {
@@ -236,6 +301,9 @@ impl FanOutSpec {
         if self.order == Order::Completion {
             name += "/order=completion";
         }
+        if let Some(skew) = self.skew {
+            name += &format!("/skew={}", skew.name());
+        }
         name
     }
 
@@ -256,6 +324,21 @@ impl FanOutSpec {
         if self.is_slow(index) { self.wait * SLOW_FACTOR } else { self.wait }
     }
 
+    /// Whether unit `index` is one of the skewed quarter that does `HEAVY_FACTOR` × k work.
+    pub fn is_heavy(&self, index: usize) -> bool {
+        self.skew.is_some_and(|s| s.is_heavy(index))
+    }
+
+    /// Unit `index`'s kernel iterations: k, or `HEAVY_FACTOR` × k for a heavy unit.
+    pub fn work_of(&self, index: usize) -> u64 {
+        if self.is_heavy(index) { self.work * HEAVY_FACTOR } else { self.work }
+    }
+
+    /// Kernel iterations over every unit.
+    pub fn total_work(&self) -> u128 {
+        (0..self.units).map(|i| self.work_of(i) as u128).sum()
+    }
+
     /// Whether unit `index` is still waiting at its deadline.
     pub fn times_out(&self, index: usize) -> bool {
         self.deadline.is_some_and(|t| self.wait_of(index) > t)
@@ -264,7 +347,7 @@ impl FanOutSpec {
     /// The part of a unit after its wait: the kernel, then success or failure. An error unit
     /// still does its work (the value is discarded through `black_box`, so it is computed).
     pub fn compute(&self, index: usize) -> UnitResult {
-        let value = kernel(index, self.work);
+        let value = kernel(index, self.work_of(index));
         if self.fails(index) {
             black_box(value);
             Err(UnitError::Failed { index })
@@ -275,17 +358,17 @@ impl FanOutSpec {
 
     /// The expected result of every unit, in input order.
     pub fn expected(&self) -> impl Iterator<Item = UnitResult> + '_ {
-        let expect = Expect::new(self.work);
+        let expect = Expectations::new(self);
         (0..self.units).map(move |i| self.expected_with(&expect, i))
     }
 
-    pub(super) fn expected_with(&self, expect: &Expect, index: usize) -> UnitResult {
+    pub(super) fn expected_with(&self, expect: &Expectations, index: usize) -> UnitResult {
         if self.times_out(index) {
             Err(UnitError::TimedOut { index })
         } else if self.fails(index) {
             Err(UnitError::Failed { index })
         } else {
-            Ok(expect.value(index))
+            Ok(expect.value(self, index))
         }
     }
 
@@ -307,11 +390,13 @@ impl WorkloadSpec for FanOutSpec {
 
     fn validate(&self) -> Result<(), SpecError> {
         check_range("--units", self.units as u64, 1, MAX_UNITS as u64)?;
-        check_range("--work", self.work, 0, MAX_WORK)?;
-        if self.units as u128 * self.work as u128 > MAX_TOTAL_WORK {
+        let heavy = if self.skew.is_some() { HEAVY_FACTOR } else { 1 };
+        check_range("--work", self.work, 0, MAX_WORK / heavy)?;
+        let total = self.units as u128 * self.work as u128 * heavy as u128;
+        if total > MAX_TOTAL_WORK {
             return Err(SpecError::new(format!(
-                "--units × --work must be at most {MAX_TOTAL_WORK} kernel iterations (a few minutes of CPU), got {}",
-                self.units as u128 * self.work as u128
+                "--units × --work{} must be at most {MAX_TOTAL_WORK} kernel iterations (a few minutes of CPU), got {total}",
+                if self.skew.is_some() { " × 10 (skew)" } else { "" }
             )));
         }
         let longest = if self.slow { self.wait * SLOW_FACTOR } else { self.wait };
@@ -383,6 +468,7 @@ impl WorkloadSpec for FanOutSpec {
             "limit": self.limit,
             "deadline_ms": self.deadline.map(|t| t.as_secs_f64() * 1e3),
             "order": self.order.name(),
+            "skew": self.skew.map(|s| s.name()),
         })
     }
 
@@ -414,13 +500,39 @@ mod tests {
     }
 
     #[test]
+    fn skewed_units_do_ten_times_the_work_and_verify_expects_it() {
+        for skew in [Skew::Striped, Skew::Scattered] {
+            let spec = FanOutSpec::new(400, 50, Duration::ZERO).with_skew(skew);
+            let heavy: Vec<usize> = (0..spec.units).filter(|&i| spec.is_heavy(i)).collect();
+            // A quarter of the units, give or take the hash.
+            assert!((80..=120).contains(&heavy.len()), "{skew:?}: {} heavy", heavy.len());
+            for (i, want) in spec.expected().enumerate() {
+                assert_eq!(want, Ok(kernel(i, spec.work_of(i))), "{skew:?} unit {i}");
+                assert_eq!(spec.compute(i), want);
+            }
+            // A heavy unit that did only k iterations is a wrong answer.
+            let i = heavy[0];
+            assert_ne!(Ok(kernel(i, spec.work)), spec.expected().nth(i).unwrap());
+        }
+        let striped = FanOutSpec::new(8, 1, Duration::ZERO).with_skew(Skew::Striped);
+        assert_eq!((0..8).filter(|&i| striped.is_heavy(i)).collect::<Vec<_>>(), [3, 7]);
+        // Scattered heavy units fall evenly on both halves of a round-robin split over W = 2.
+        let scattered = FanOutSpec::new(2_000, 1, Duration::ZERO).with_skew(Skew::Scattered);
+        let odd = (0..2_000).filter(|&i| scattered.is_heavy(i) && i % 2 == 1).count();
+        let even = (0..2_000).filter(|&i| scattered.is_heavy(i) && i % 2 == 0).count();
+        assert!(odd.abs_diff(even) < 60, "odd {odd}, even {even}");
+        assert_eq!(striped.case_name("skew"), "fan-out/skew/n=8/k=1/skew=striped");
+    }
+
+    #[test]
     fn spec_round_trips_through_json() {
         let spec = FanOutSpec::new(10, 5, Duration::from_millis(3))
             .with_slow()
             .with_deadline(Duration::from_millis(7))
             .with_errors(5, ErrorPolicy::FailFast)
             .with_limit(4)
-            .with_order(Order::Completion);
+            .with_order(Order::Completion)
+            .with_skew(Skew::Scattered);
         let json = serde_json::to_string(&crate::Spec::FanOut(spec.clone())).unwrap();
         let back: crate::Spec = serde_json::from_str(&json).unwrap();
         assert!(matches!(back, crate::Spec::FanOut(s) if s == spec));

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::kernel::Expect;
+use super::spec::Expectations;
 use super::{FanOutOutcome, FanOutSpec, Order, UnitError};
 use crate::spec::{Summary, Throughput};
 
@@ -29,7 +29,7 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
             }
         }
     }
-    let expect = Expect::new(spec.work);
+    let expect = Expectations::new(spec);
     let mut unit_seen = vec![false; n];
     for (at, h) in outcome.handed.iter().enumerate() {
         if h.index >= n {

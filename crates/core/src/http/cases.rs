@@ -5,6 +5,10 @@ use std::time::Duration;
 use super::{Connection, HttpSpec};
 use crate::case::{Case, Preset};
 
+/// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
+/// [`Case::scaling`]. `catalog`'s tests check each name exists.
+pub const SCALING: &[&str] = &["http/reuse/m=10000/c=100/l=0s", "http/reuse/m=1000/c=100/l=10ms"];
+
 /// The http cases of a preset.
 ///
 /// Quick (about 33 s of the quick run, 23 s of it rayon's M/W × L in the first case): the

@@ -17,7 +17,7 @@ mod spec;
 mod verify;
 
 pub use body::{Digest, body, check_body, write_body};
-pub use cases::cases;
+pub use cases::{SCALING, cases};
 pub use faults::{Fault, FaultCounts, Faults, check_rate};
 pub use ideal::calibrate;
 pub use spec::{

@@ -5,6 +5,11 @@ use std::time::Duration;
 use super::{Capacity, Cost, QueueSpec};
 use crate::case::{Case, Preset};
 
+/// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
+/// [`Case::scaling`]. `catalog`'s tests check each name exists.
+pub const SCALING: &[&str] =
+    &["queue/mpmc/p=4/c=4/b=1024/m=5000000", "queue/spmc/p=1/c=10/b=100/m=200/wait=10ms"];
+
 /// The queue cases of a preset.
 ///
 /// - Throughput: spsc (1→1), mpsc (4→1), mpmc (4→4) × bounded(1), bounded(1024), unbounded,

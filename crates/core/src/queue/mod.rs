@@ -18,7 +18,7 @@ mod spec;
 mod verify;
 
 pub use board::{Board, Busy, ConsumerTally, ProducerTally, Tripwire};
-pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, cases};
+pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, SCALING, cases};
 pub use ideal::calibrate;
 pub use spec::{
     Capacity, ConsumerReport, Cost, LATENCY_SAMPLES, MAX_CAPACITY, MAX_CONSUMERS, MAX_CPU_ITERATIONS,

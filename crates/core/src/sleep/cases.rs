@@ -5,6 +5,10 @@ use std::time::Duration;
 use super::{SleepMode, SleepSpec};
 use crate::case::{Case, Preset};
 
+/// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
+/// [`Case::scaling`]. `catalog`'s tests check each name exists.
+pub const SCALING: &[&str] = &["sleep/timer/n=10000/d=10ms"];
+
 /// The sleep cases of a preset.
 ///
 /// - `sleep/{timer,blocking}/n=…/d=10ms`: the tutorial's "five sleeps take one", scaled.

@@ -8,5 +8,5 @@ mod ideal;
 mod spec;
 mod verify;
 
-pub use cases::cases;
+pub use cases::{SCALING, cases};
 pub use spec::{MAX_DURATION, MAX_TASKS, SleepMode, SleepOutcome, SleepSpec};

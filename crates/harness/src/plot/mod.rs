@@ -15,6 +15,7 @@
 mod axis;
 mod draw;
 mod panel;
+mod scaling;
 mod style;
 mod workloads;
 
@@ -140,7 +141,12 @@ fn machine(results: &Results) -> String {
 }
 
 fn charts(results: &Results) -> Vec<Chart> {
-    let mut charts = workloads::charts(results);
+    // The workload charts read the run's own W; the other rounds of a worker sweep feed only
+    // the scaling charts (two points of one strategy at one x would read as noise).
+    let mut at_run_w = results.clone();
+    at_run_w.cases.retain(|r| crate::report::sweep_w(&r.case).is_none_or(|w| w == results.env.workers));
+    let mut charts = workloads::charts(&at_run_w);
+    scaling::scaling_charts(results, &crate::report::strategies(results), &mut charts);
     // Two groups can slug to the same name: number the later ones.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for c in &mut charts {

@@ -44,6 +44,23 @@ pub struct CaseView<'a> {
     /// The best competing row: verified, and not the single-thread floor of a hand-off case.
     pub best_row: Option<&'a CaseResult>,
     pub best: Option<Stats>,
+    /// A case of a worker sweep at a W other than the run's first (`…/w=1` in a run whose
+    /// first W is 2): shown in the tables and the scaling charts, kept out of the rankings and
+    /// the guide, so each question is answered once, at the run's W.
+    pub other_w: bool,
+}
+
+/// The W of a worker-sweep case (`…/w=2`), from its name.
+pub fn sweep_w(case: &str) -> Option<usize> {
+    case.rsplit_once("/w=").and_then(|(_, w)| w.parse().ok())
+}
+
+/// A case name without its worker-sweep suffix.
+pub fn sweep_base(case: &str) -> &str {
+    match case.rsplit_once("/w=") {
+        Some((base, w)) if w.parse::<usize>().is_ok() => base,
+        _ => case,
+    }
 }
 
 impl<'a> CaseView<'a> {
@@ -63,6 +80,7 @@ impl<'a> CaseView<'a> {
             best: best_row.and_then(measured),
             best_row,
             rows,
+            other_w: false,
         })
     }
 
@@ -119,7 +137,15 @@ pub fn case_views(results: &Results) -> Vec<CaseView<'_>> {
             None => groups.push(vec![row]),
         }
     }
-    groups.into_iter().filter_map(CaseView::of).collect()
+    let primary = results.env.workers;
+    groups
+        .into_iter()
+        .filter_map(CaseView::of)
+        .map(|mut v| {
+            v.other_w = sweep_w(v.name).is_some_and(|w| w != primary);
+            v
+        })
+        .collect()
 }
 
 /// The rows of one case, in the order they were measured.

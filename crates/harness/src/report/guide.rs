@@ -487,7 +487,9 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
         // (the sleep baselines still give the timer's own line).
         let family: Vec<&CaseView<'_>> = views
             .iter()
-            .filter(|v| v.workload == workload && (!fine_grained(v) || v.variant() == "baseline"))
+            .filter(|v| {
+                v.workload == workload && !v.other_w && (!fine_grained(v) || v.variant() == "baseline")
+            })
             .collect();
         match workload {
             "sleep" => sleep_lines(&family, strategies, workers, &mut lines),
@@ -506,6 +508,7 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
     if lines.is_empty() {
         return lines;
     }
+    lines.extend(super::guide_topology::topology_lines(views, &workloads(results), workers));
     let measured_here = |name: &str| results.cases.iter().any(|r| r.strategy == name);
     if measured_here("async-std") {
         let mut fact = "**async-std is discontinued upstream (2025); smol is its successor** (built on the same async-io and \

@@ -78,7 +78,7 @@ pub struct Standing {
 /// not concurrency (fairness rule 7 publishes it beside the sleep tables).
 pub fn ranked(view: &CaseView<'_>) -> bool {
     let baseline = view.workload == "sleep" && view.variant() == "baseline";
-    !baseline && !fine_grained(view)
+    !baseline && !fine_grained(view) && !view.other_w
 }
 
 /// Waits under this decide a case by each runtime's timer granularity (tokio rounds a sleep up

@@ -105,6 +105,14 @@ pub fn summary_with_charts(results: &Results, charts: &[(String, String)]) -> St
         out.push_str(".\n\n");
     }
 
+    let answers = super::answers::short_answers(&views, &names);
+    if !answers.is_empty() {
+        out.push_str("### In short\n\nOne line per question: the best strategy, then the next ones by score (geomean × best).\n\n");
+        for line in answers {
+            out.push_str(&format!("- {line}\n"));
+        }
+        out.push('\n');
+    }
     out.push_str("### Decision guide\n\n");
     let guide = decision_guide(results, &views, &names);
     if guide.is_empty() {
