@@ -24,22 +24,27 @@ pub struct Layout {
     pub wide: bool,
     /// The width to fit when not wide.
     pub width: u16,
+    /// Show each case's best row in bold (stdout is a terminal and `NO_COLOR` is unset);
+    /// plain text otherwise, so a pipe or a file never holds escape codes.
+    pub highlight: bool,
 }
 
 impl Layout {
     /// For this process's stdout: its terminal's width when it is one, else 100 columns.
     pub fn for_stdout(wide: bool) -> Layout {
-        Layout { wide, width: terminal_columns().unwrap_or(DEFAULT_WIDTH) }
+        use std::io::IsTerminal;
+        let highlight = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Layout { wide, width: terminal_columns().unwrap_or(DEFAULT_WIDTH), highlight }
     }
 
     /// The default columns, fitted to `width`.
     pub fn fit(width: u16) -> Layout {
-        Layout { wide: false, width }
+        Layout { wide: false, width, highlight: false }
     }
 
     /// Every column at full width.
     pub fn wide() -> Layout {
-        Layout { wide: true, width: DEFAULT_WIDTH }
+        Layout { wide: true, width: DEFAULT_WIDTH, highlight: false }
     }
 }
 
@@ -60,18 +65,53 @@ pub fn text(table: &Table, layout: Layout) -> String {
 /// for HTTP and mem/task only for sleep, where they answer the case's question.
 pub fn case_text(case: &str, rows: &[CaseResult], layout: Layout) -> String {
     let table = case_table(case, rows);
-    if layout.wide {
-        return text(&table, layout);
+    let best = layout
+        .highlight
+        .then(|| crate::report::CaseView::of(rows.iter().collect()))
+        .flatten()
+        .and_then(|v| v.best_row.map(|r| r.strategy.clone()));
+    let out =
+        if layout.wide { text(&table, layout) } else { text(&table.without(&default_hidden(case)), layout) };
+    match best {
+        Some(strategy) => bold_row(&out, &strategy),
+        None => out,
     }
+}
+
+/// Bold (ANSI) on the first line of the row whose first cell is `strategy`; the table is laid
+/// out before, so the escape codes take no columns.
+pub fn bold_row(text: &str, strategy: &str) -> String {
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let first = line.split("  ").next().unwrap_or("").trim_end();
+            if !done && first == strategy {
+                done = true;
+                format!("\x1b[1m{line}\x1b[0m")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// The columns a case's table leaves out by default: p99 outside HTTP, mem/task outside sleep.
+fn default_hidden(case: &str) -> Vec<&'static str> {
     let workload = case.split('/').next().unwrap_or("");
-    let mut hidden: Vec<&str> = Vec::new();
+    let mut hidden: Vec<&'static str> = Vec::new();
     if workload != "http" {
         hidden.push("p99");
     }
     if workload != "sleep" {
         hidden.push("mem/task");
     }
-    text(&table.without(&hidden), layout)
+    hidden
 }
 
 /// The start-up table as text in `layout`.
@@ -165,5 +205,28 @@ mod tests {
         assert!(legend.lines().all(|l| l.chars().count() <= 60), "{legend}");
         assert!(legend.contains("--wide"));
         assert!(!super::legend(Layout::wide()).contains("--wide"));
+    }
+
+    #[test]
+    fn the_best_row_is_bold_only_when_highlighting() {
+        use shootout_core::results::{Stats, Status};
+        let row = |strategy: &str, ms: u64| {
+            let mut r =
+                CaseResult::empty("sleep", "sleep/timer/n=10/d=10ms", serde_json::json!({}), strategy, 3);
+            r.status = Status::Ok;
+            r.verified = true;
+            r.samples_ns = vec![ms * 1_000_000; 3];
+            r.wall_ns = Stats::of(&r.samples_ns);
+            r
+        };
+        let rows = [row("tokio", 12), row("smol", 10), row("smol-local", 11)];
+        let plain = case_text("sleep/timer/n=10/d=10ms", &rows, Layout::fit(100));
+        assert!(!plain.contains('\x1b'), "{plain}");
+        let tty = case_text("sleep/timer/n=10/d=10ms", &rows, Layout { highlight: true, ..Layout::fit(100) });
+        let bold: Vec<&str> = tty.lines().filter(|l| l.contains("\x1b[1m")).collect();
+        assert_eq!(bold.len(), 1, "{tty}");
+        assert!(bold[0].starts_with("\x1b[1msmol "), "{}", bold[0]);
+        // Same layout otherwise.
+        assert_eq!(tty.replace("\x1b[1m", "").replace("\x1b[0m", ""), plain);
     }
 }

@@ -84,7 +84,7 @@ fn the_guide_measures_stealing_one_thread_and_scaling() {
 #[test]
 fn the_run_closes_with_one_line_per_question() {
     let results = sweep();
-    let text = terminal::verdict(&results, Layout { width: 100, wide: false });
+    let text = terminal::verdict(&results, Layout::fit(100));
     let start = text.find("Decision guide").expect("a guide");
     let answers: Vec<&str> = text[start..].lines().skip(1).filter(|l| l.starts_with("- ")).collect();
     assert_eq!(answers.len(), 1, "one question in this file: {text}");
