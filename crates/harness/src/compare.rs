@@ -27,6 +27,8 @@ struct Section {
     only: Vec<String>,
     verdict: String,
     summary: String,
+    /// Whether the two runs order the strategies alike (`agreement`).
+    agreement: Vec<String>,
 }
 
 /// Everything a comparison says, rendered as text or markdown.
@@ -51,6 +53,9 @@ pub fn compare(runs: &[Run<'_>], min_effect: f64) -> Result<String, String> {
             out.push_str(&format!("{line}\n"));
         }
         out.push_str(&format!("{}\n{}\n", s.summary, s.verdict));
+        for line in &s.agreement {
+            out.push_str(&format!("{line}\n"));
+        }
     }
     Ok(out)
 }
@@ -74,6 +79,12 @@ pub fn compare_markdown(runs: &[Run<'_>], min_effect: f64) -> Result<String, Str
             out.push_str(&format!("- {line}\n"));
         }
         out.push_str(&format!("\n{}\n\n**{}**\n", s.summary, s.verdict));
+        if !s.agreement.is_empty() {
+            out.push('\n');
+            for line in &s.agreement {
+                out.push_str(&format!("{line}\n"));
+            }
+        }
     }
     Ok(out)
 }
@@ -265,7 +276,15 @@ fn section<'a>(a: &Run<'a>, b: &Run<'a>, min_effect: f64) -> Section {
         ),
         None => format!("no case × strategy completed in both files; {only_rows} row(s) in only one file."),
     };
-    Section { notes, table, only, verdict: verdict_line(la, lb, &faster, &slower, ties, n), summary }
+    let agreement = crate::agreement::agreement(ra, rb).lines(la, lb);
+    Section {
+        notes,
+        table,
+        only,
+        verdict: verdict_line(la, lb, &faster, &slower, ties, n),
+        summary,
+        agreement,
+    }
 }
 
 /// "B is 1.23 × faster than A on 14 of 68 cases, slower on 2 (1.10 ×), can't tell on 52": each

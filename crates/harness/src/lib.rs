@@ -1,6 +1,7 @@
 //! shootout-harness: the registry (the one list of strategies), the verify pass, the runner
 //! that measures every case in a fresh subprocess, and the criterion glue.
 
+pub mod agreement;
 pub mod bench;
 pub mod child;
 pub mod compare;
