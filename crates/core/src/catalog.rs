@@ -11,6 +11,7 @@ pub fn cases_of(workload: Workload, preset: Preset) -> Vec<Case> {
         Workload::FanOut => crate::fanout::cases(preset),
         Workload::Http => crate::http::cases(preset),
         Workload::Queue => crate::queue::cases(preset),
+        Workload::Submit => crate::submit::cases(preset),
     }
 }
 
@@ -28,6 +29,7 @@ pub fn calibrate(workloads: &[Workload]) -> std::collections::BTreeMap<String, f
             Workload::FanOut => crate::fanout::calibrate(),
             Workload::Http => crate::http::calibrate(),
             Workload::Queue => crate::queue::calibrate(),
+            Workload::Submit => crate::submit::calibrate(),
         };
         out.extend(found);
     }
