@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod format;
 pub mod guide;
+mod guide_submit;
 pub mod ranking;
 pub mod render;
 pub mod splice;
