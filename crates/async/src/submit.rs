@@ -2,12 +2,13 @@
 //! hand their units to the already-running runtime with [`Runtime::spawn_remote`] — asyncio's
 //! `run_coroutine_threadsafe` — and hold the join handle as their `concurrent.futures.Future`:
 //! a cancelled submission is [`Task::try_cancel`]led right away (which says whether the cancel
-//! won), the rest are awaited burst by burst from the submitter's thread. The calling thread
+//! won, backed by the unit's own completion cell), the rest are awaited burst by burst from the submitter's thread. The calling thread
 //! only `block_on`s until every submitter is done, which is what drives the runtimes whose
 //! tasks run inside `block_on` (tokio-current-thread, smol-local): their loop runs while
 //! foreign threads feed it, the asyncio shape.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_lite::future::block_on;
 use shootout_core::submit::{Ledger, Slots, SubmitterReport, Unit, UnitResult};
@@ -73,12 +74,18 @@ fn submit<R: Runtime>(
     let mut failed = None;
     let mut in_burst = 0;
     for id in ids.clone() {
-        let submitted_ns = slots.now_ns();
-        let task = rt.spawn_remote(unit::<R>(Arc::clone(&slots), id, spec.unit));
         if spec.cancels(id) {
+            // The unit also leaves its start in a cell of its own: async-task (smol, async-std)
+            // drops an output produced while the cancel was being asked and reports `None`,
+            // though the unit completed. Once `try_cancel` returns the unit has stopped, so
+            // the cell is final.
+            let done = Arc::new(AtomicU64::new(0));
+            let submitted_ns = slots.now_ns();
+            let task = rt.spawn_remote(unit::<R>(Arc::clone(&slots), id, spec.unit, Some(Arc::clone(&done))));
             // Right after submission, as `future.cancel()`; waits until the unit has stopped.
             match block_on(task.try_cancel()) {
-                Ok(started_ns) => {
+                Ok(started) => {
+                    let started_ns = started.or_else(|| done.load(Ordering::Acquire).checked_sub(1));
                     results.push(UnitResult { id, submitted_ns, cancel_requested: true, started_ns })
                 }
                 Err(err) => {
@@ -86,6 +93,8 @@ fn submit<R: Runtime>(
                 }
             }
         } else {
+            let submitted_ns = slots.now_ns();
+            let task = rt.spawn_remote(unit::<R>(Arc::clone(&slots), id, spec.unit, None));
             pending.push((id, submitted_ns, task));
         }
         in_burst += 1;
@@ -109,12 +118,16 @@ fn submit<R: Runtime>(
     failed.map_or(Ok(SubmitterReport { results }), Err)
 }
 
-/// One unit: stamps its start, waits (a task) with the runtime's timer, records its id.
-async fn unit<R: Runtime>(slots: Arc<Slots>, id: u64, unit: Unit) -> u64 {
+/// One unit: stamps its start, waits (a task) with the runtime's timer, records its id; a
+/// unit that may be cancelled also leaves its start (+ 1) in `done`.
+async fn unit<R: Runtime>(slots: Arc<Slots>, id: u64, unit: Unit, done: Option<Arc<AtomicU64>>) -> u64 {
     let started = slots.now_ns();
     if let Unit::Task(d) = unit {
         R::sleep(d).await;
     }
     slots.record(id);
+    if let Some(done) = done {
+        done.store(started + 1, Ordering::Release);
+    }
     started
 }
