@@ -36,7 +36,9 @@ impl Unit {
             return Ok(Unit::Callback);
         }
         match t.split_once([':', '=']) {
-            Some(("task", d)) => parse_duration(d).map(Unit::Task),
+            Some(("task", d)) => parse_duration(d)
+                .map(Unit::Task)
+                .map_err(|e| SpecError::new(format!("invalid --unit {text:?}: {e}"))),
             _ => Err(SpecError::new(format!(
                 "invalid --unit {text:?}: expected callback or task:DURATION (e.g. task:10ms)"
             ))),
