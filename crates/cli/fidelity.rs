@@ -444,7 +444,7 @@ mod tests {
                 });
                 Answer::Pair(n, bytes)
             }
-            Spec::FanOut(_) => unreachable!("no fan-out row"),
+            Spec::FanOut(_) | Spec::Submit(_) => unreachable!("no fan-out or submit row"),
         }
     }
 

@@ -48,5 +48,8 @@ pub fn legend(workload: Workload) -> &'static str {
         Workload::Queue => {
             "p = producers, c = consumers, b = channel capacity, m = messages, wait = each message's processing"
         }
+        Workload::Submit => {
+            "k = submitter threads, n = submissions, task = each task's wait, burst = units per hand-over, cancel = 1 in m cancelled"
+        }
     }
 }

@@ -15,6 +15,7 @@ use shootout_harness::terminal::{self, Layout};
 use shootout_harness::{env, registry, table};
 
 use crate::outputs::Outputs;
+use crate::workload::submit::SubmitFlags;
 use crate::workload::{self, fanout::FanOutFlags, http::HttpFlags, queue::QueueFlags, sleep::SleepFlags};
 
 #[derive(Debug, Clone, Default, Args)]
@@ -22,7 +23,7 @@ pub struct RunArgs {
     /// quick: every workload, small sizes, R = 3, under ~90 s; full: publication sizes, R = 5
     #[arg(long, value_name = "PRESET", value_parser = ["quick", "full"])]
     pub preset: Option<String>,
-    /// Workloads to run, comma-separated: sleep, fan-out, http, queue [default: all, or those whose flags are given]
+    /// Workloads to run, comma-separated: sleep, fan-out, http, queue, submit [default: all, or those whose flags are given]
     #[arg(long, value_name = "W,..")]
     pub workload: Option<String>,
     /// Strategies to run, comma-separated, or `all` [default: the quick preset's six (topology variants in the full preset only), every strategy in the full preset]
@@ -78,6 +79,8 @@ pub struct RunArgs {
     pub http: HttpFlags,
     #[command(flatten)]
     pub queue: QueueFlags,
+    #[command(flatten)]
+    pub submit: SubmitFlags,
 }
 
 pub const MAX_REPEAT: u64 = 1_000;
@@ -163,6 +166,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         (Workload::FanOut, args.fanout.first_given()),
         (Workload::Http, args.http.first_given().or(args.target.as_ref().map(|_| "--target"))),
         (Workload::Queue, args.queue.first_given()),
+        (Workload::Submit, args.submit.first_given()),
     ];
     let workloads: Vec<Workload> = match &args.workload {
         Some(list) => {
@@ -211,6 +215,7 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
             Workload::FanOut if args.fanout.first_given().is_some() => Some(args.fanout.cases()?),
             Workload::Http if args.http.first_given().is_some() => Some(args.http.cases()?),
             Workload::Queue if args.queue.first_given().is_some() => Some(args.queue.cases()?),
+            Workload::Submit if args.submit.first_given().is_some() => Some(args.submit.cases()?),
             _ => None,
         };
         cases.extend(custom.unwrap_or_else(|| catalog::cases_of(w, preset)));

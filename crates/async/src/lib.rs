@@ -1,8 +1,8 @@
-//! shootout-async: the four workloads written once for every async runtime.
+//! shootout-async: the workloads written once for every async runtime.
 //!
 //! The async strategies differ only in the primitives a runtime provides, so each workload body
-//! ([`sleep`], [`fanout`], [`queue`], [`http`]) is generic over [`Runtime`]: spawn and a join
-//! handle ([`Task`]), sleep, a deadline, spawn_blocking, a semaphore ([`Permits`]), `block_on`
+//! ([`sleep`], [`fanout`], [`queue`], [`http`], [`submit`]) is generic over [`Runtime`]: spawn and a join
+//! handle ([`Task`]) and a spawn from foreign threads, sleep, a deadline, spawn_blocking, a semaphore ([`Permits`]), `block_on`
 //! and a TCP stream hyper can drive. A runtime's crate implements [`Runtime`] with its own
 //! idiom (tokio's `timeout_at` and `Semaphore`, smol's `Executor` and `Task::cancel`, ...) and
 //! wraps it in [`Async`], which is the `Strategy`. Everything else — the channels
@@ -17,13 +17,14 @@ use std::time::{Duration, Instant};
 
 use shootout_core::{
     FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
-    SleepOutcome, SleepSpec, Strategy, Target,
+    SleepOutcome, SleepSpec, Strategy, SubmitOutcome, SubmitSpec, Target,
 };
 
 pub mod fanout;
 pub mod http;
 pub mod queue;
 pub mod sleep;
+pub mod submit;
 
 /// What a workload needs from an async runtime. Time and blocking primitives are associated
 /// functions (they need no handle inside a task of the runtime), so a unit carries nothing of
@@ -51,6 +52,17 @@ pub trait Runtime: Send + Sync + Sized + 'static {
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static;
+
+    /// Spawns from a thread that is not the runtime's (a plain OS thread:
+    /// `run_coroutine_threadsafe`). The default is [`Runtime::spawn`], for runtimes whose spawn
+    /// already works from any thread; one whose executor belongs to one thread overrides it.
+    fn spawn_remote<F>(&self, future: F) -> Self::Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawn(future)
+    }
 
     /// Spawns a task nobody awaits (a connection's driver).
     fn detach(&self, future: impl Future<Output = ()> + Send + 'static);
@@ -92,6 +104,10 @@ pub trait Task<T>: Future<Output = Result<T, RunError>> + Send + 'static {
     /// Asks the task to stop; the returned future completes once it has stopped (a result it
     /// produced first is dropped). The request is made when `cancel` is called or first polled.
     fn cancel(self) -> impl Future<Output = ()> + Send;
+
+    /// Asks the task to stop now and completes once it has: `Some(output)` when it finished
+    /// first (the cancel lost the race), `None` when it never will.
+    fn try_cancel(self) -> impl Future<Output = Result<Option<T>, RunError>> + Send;
 }
 
 /// A counting semaphore.
@@ -177,5 +193,9 @@ impl<R: Runtime> Strategy for Async<R> {
 
     fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
         queue::run(&*self.runtime, spec)
+    }
+
+    fn submit(&self, spec: &SubmitSpec) -> Result<SubmitOutcome, RunError> {
+        submit::run(&*self.runtime, spec)
     }
 }

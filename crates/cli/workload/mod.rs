@@ -7,6 +7,7 @@ pub mod fanout;
 pub mod http;
 pub mod queue;
 pub mod sleep;
+pub mod submit;
 
 use shootout_core::SpecError;
 

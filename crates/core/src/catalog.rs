@@ -11,6 +11,7 @@ pub fn cases_of(workload: Workload, preset: Preset) -> Vec<Case> {
         Workload::FanOut => (crate::fanout::cases(preset), crate::fanout::SCALING),
         Workload::Http => (crate::http::cases(preset), crate::http::SCALING),
         Workload::Queue => (crate::queue::cases(preset), crate::queue::SCALING),
+        Workload::Submit => (crate::submit::cases(preset), crate::submit::SCALING),
     };
     // Only the full preset sweeps W by default.
     let sweeps = preset == Preset::Full;
@@ -34,6 +35,7 @@ pub fn calibrate(workloads: &[Workload]) -> std::collections::BTreeMap<String, f
             Workload::FanOut => crate::fanout::calibrate(),
             Workload::Http => crate::http::calibrate(),
             Workload::Queue => crate::queue::calibrate(),
+            Workload::Submit => crate::submit::calibrate(),
         };
         out.extend(found);
     }
@@ -65,6 +67,7 @@ mod tests {
                 Workload::FanOut => crate::fanout::SCALING.len(),
                 Workload::Http => crate::http::SCALING.len(),
                 Workload::Queue => crate::queue::SCALING.len(),
+                Workload::Submit => crate::submit::SCALING.len(),
             };
             assert_eq!(marked, named, "{w:?}: a SCALING name is not a full-preset case");
             assert!(marked > 0, "{w:?} has no scaling case");

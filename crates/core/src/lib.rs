@@ -1,6 +1,6 @@
 //! shootout-core: the contract every strategy implements and every number is checked against.
 //!
-//! Each workload is a folder (`sleep`, `fanout`, `http`, `queue`) with a file each for its spec
+//! Each workload is a folder (`sleep`, `fanout`, `http`, `queue`, `submit`) with a file each for its spec
 //! (with validation and the outcome a strategy returns), `verify`, the ideal-time model and its
 //! cases, and apart from verify the strategy-side helpers that record what a run did; `blocking`
 //! holds what the blocking strategies share. [`Case`]
@@ -23,6 +23,7 @@ pub mod sleep;
 pub mod spec;
 mod splitmix;
 pub mod strategy;
+pub mod submit;
 
 pub use case::{Case, Preset};
 pub use duration::{format_duration, parse_duration};
@@ -35,3 +36,4 @@ pub use sleep::{SleepMode, SleepOutcome, SleepSpec};
 pub use spec::{CaseError, Timed};
 pub use spec::{Context, Latency, Spec, Summary, Throughput, Workload, WorkloadSpec};
 pub use strategy::{Overlap, Strategy, WaitKind};
+pub use submit::{SubmitOutcome, SubmitSpec};

@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::strategy::Overlap;
-use crate::{FanOutSpec, HttpSpec, QueueSpec, RunError, SleepSpec, SpecError, Strategy, Target};
+use crate::{FanOutSpec, HttpSpec, QueueSpec, RunError, SleepSpec, SpecError, Strategy, SubmitSpec, Target};
 
-/// The four workload families.
+/// The workload families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Workload {
@@ -19,10 +19,12 @@ pub enum Workload {
     FanOut,
     Http,
     Queue,
+    Submit,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 4] = [Workload::Sleep, Workload::FanOut, Workload::Http, Workload::Queue];
+    pub const ALL: [Workload; 5] =
+        [Workload::Sleep, Workload::FanOut, Workload::Http, Workload::Queue, Workload::Submit];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +32,7 @@ impl Workload {
             Workload::FanOut => "fan-out",
             Workload::Http => "http",
             Workload::Queue => "queue",
+            Workload::Submit => "submit",
         }
     }
 
@@ -39,7 +42,9 @@ impl Workload {
             .into_iter()
             .find(|w| w.name() == t || (t == "fanout" && *w == Workload::FanOut))
             .ok_or_else(|| {
-                SpecError::new(format!("unknown workload {text:?}; valid: sleep, fan-out, http, queue"))
+                SpecError::new(format!(
+                    "unknown workload {text:?}; valid: sleep, fan-out, http, queue, submit"
+                ))
             })
     }
 }
@@ -125,9 +130,10 @@ pub enum Spec {
     FanOut(FanOutSpec),
     Http(HttpSpec),
     Queue(QueueSpec),
+    Submit(SubmitSpec),
 }
 
-/// Dispatches one expression over the four spec types, binding the inner spec to `$s`.
+/// Dispatches one expression over the spec types, binding the inner spec to `$s`.
 #[macro_export]
 macro_rules! with_spec {
     ($spec:expr, $s:ident => $body:expr) => {
@@ -136,6 +142,7 @@ macro_rules! with_spec {
             $crate::Spec::FanOut($s) => $body,
             $crate::Spec::Http($s) => $body,
             $crate::Spec::Queue($s) => $body,
+            $crate::Spec::Submit($s) => $body,
         }
     };
 }
@@ -147,6 +154,7 @@ impl Spec {
             Spec::FanOut(_) => Workload::FanOut,
             Spec::Http(_) => Workload::Http,
             Spec::Queue(_) => Workload::Queue,
+            Spec::Submit(_) => Workload::Submit,
         }
     }
 

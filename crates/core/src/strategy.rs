@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, QueueOutcome, QueueSpec, RunError, SleepOutcome,
-    SleepSpec, Target,
+    SleepSpec, SubmitOutcome, SubmitSpec, Target,
 };
 
 /// What a unit waits on: the strategy's native timer, or a blocking call (`thread::sleep`, a
@@ -73,15 +73,19 @@ pub trait Strategy: Send + Sync {
     fn queue(&self, _spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
         Err(unsupported(self.name(), "queue"))
     }
+
+    fn submit(&self, _spec: &SubmitSpec) -> Result<SubmitOutcome, RunError> {
+        Err(unsupported(self.name(), "submit"))
+    }
 }
 
 fn unsupported(strategy: &str, workload: &str) -> RunError {
     RunError::Unsupported(format!("{strategy} does not implement the {workload} workload"))
 }
 
-/// The four workload methods of a strategy crate laid out the usual way, one module per
+/// The workload methods of a strategy crate laid out the usual way, one module per
 /// workload with a `run` function: `sleep::run(self, spec)`, `fanout::run(self, spec)`,
-/// `http::run(self, spec, target)`, `queue::run(self, spec)`. Use inside `impl Strategy`; a
+/// `http::run(self, spec, target)`, `queue::run(self, spec)`, `submit::run(self, spec)`. Use inside `impl Strategy`; a
 /// crate that lacks a workload writes its methods by hand instead (or keeps the default).
 #[macro_export]
 macro_rules! workload_modules {
@@ -104,6 +108,10 @@ macro_rules! workload_modules {
 
         fn queue(&self, spec: &$crate::QueueSpec) -> Result<$crate::QueueOutcome, $crate::RunError> {
             queue::run(self, spec)
+        }
+
+        fn submit(&self, spec: &$crate::SubmitSpec) -> Result<$crate::SubmitOutcome, $crate::RunError> {
+            submit::run(self, spec)
         }
     };
 }

@@ -7,6 +7,7 @@ mod fanout;
 mod http;
 mod queue;
 mod sleep;
+mod submit;
 
 pub const NAME: &str = "sequential";
 

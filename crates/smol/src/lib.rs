@@ -155,4 +155,13 @@ impl<T: Send + 'static> Task<T> for SmolTask<T> {
     async fn cancel(self) {
         self.0.cancel().await;
     }
+
+    async fn try_cancel(self) -> Result<Option<T>, RunError> {
+        // `Task::cancel` gives the output if the task finished first.
+        match self.0.cancel().await {
+            Some(Ok(value)) => Ok(Some(value)),
+            Some(Err(payload)) => Err(RunError::panicked("a smol task", payload)),
+            None => Ok(None),
+        }
+    }
 }

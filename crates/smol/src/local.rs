@@ -7,6 +7,11 @@
 //! semaphore is `smol::lock`'s, and TCP is `smol::net::TcpStream` through smol-hyper's
 //! `FuturesIo`. The workloads themselves are `shootout_async`'s.
 //!
+//! A foreign thread (the submit workload) cannot reach that thread-local, so
+//! [`Runtime::spawn_remote`] makes the task with `async_task::spawn` and schedules it through a
+//! channel into the executor's thread: the final `block_on` runs, beside the executor, a pump
+//! that runs whatever arrives (asyncio's `call_soon_threadsafe`: a ready queue and a wake-up).
+//!
 //! A `LocalExecutor` cannot be shared between threads, so it lives in a thread-local of the
 //! thread that uses the strategy: `spawn` and `block_on` must be called on the same thread,
 //! as every workload body does (both happen inside one `Strategy` call). The other way to fit
@@ -35,11 +40,16 @@ thread_local! {
 
 /// The strategy. `_workers` is ignored: one thread runs a local executor.
 pub fn build(_workers: usize) -> Result<Async<SmolLocal>, RunError> {
-    Ok(Async::new(SmolLocal))
+    let (remote, arrivals) = async_channel::unbounded();
+    Ok(Async::new(SmolLocal { remote, arrivals }))
 }
 
-/// The handle the harness holds; the executor itself is the calling thread's.
-pub struct SmolLocal;
+/// The handle the harness holds; the executor itself is the calling thread's. The channel
+/// carries tasks scheduled from other threads into that thread's `block_on`.
+pub struct SmolLocal {
+    remote: async_channel::Sender<async_task::Runnable>,
+    arrivals: async_channel::Receiver<async_task::Runnable>,
+}
 
 impl Runtime for SmolLocal {
     type Task<T: Send + 'static> = SmolTask<T>;
@@ -67,6 +77,22 @@ impl Runtime for SmolLocal {
         EXECUTOR.with(|executor| SmolTask(executor.spawn(AssertUnwindSafe(future).catch_unwind())))
     }
 
+    fn spawn_remote<F>(&self, future: F) -> SmolTask<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        // Every wake-up sends the task back to the executor's thread; once the strategy is
+        // gone the send fails and the dropped runnable cancels the task.
+        let remote = self.remote.clone();
+        let schedule = move |runnable| {
+            let _ = remote.try_send(runnable);
+        };
+        let (runnable, task) = async_task::spawn(AssertUnwindSafe(future).catch_unwind(), schedule);
+        runnable.schedule();
+        SmolTask(task)
+    }
+
     fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
         // Called from a task, i.e. inside `block_on` on the thread that owns the executor.
         EXECUTOR.with(|executor| executor.spawn(future).detach());
@@ -75,7 +101,17 @@ impl Runtime for SmolLocal {
     /// Runs the executor until the join completes: the model, not a second job.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         // `smol::block_on` (async-io's) also drives the reactor when this thread idles.
-        EXECUTOR.with(|executor| smol::block_on(executor.run(future)))
+        let arrivals = self.arrivals.clone();
+        let pump = async move {
+            // Tasks other threads scheduled run here, on the executor's thread, in turn with
+            // its own tasks; the channel never closes while `self` lives.
+            while let Ok(runnable) = arrivals.recv().await {
+                runnable.run();
+                futures_lite::future::yield_now().await;
+            }
+            std::future::pending().await
+        };
+        EXECUTOR.with(|executor| smol::block_on(executor.run(future.or(pump))))
     }
 
     crate::smol_primitives!();

@@ -8,6 +8,7 @@ mod fanout;
 mod http;
 mod queue;
 mod sleep;
+mod submit;
 
 pub const NAME: &str = "threads";
 

@@ -143,6 +143,16 @@ impl<T: Send + 'static> Task<T> for TokioTask<T> {
         self.0.abort();
         self.0.map(drop)
     }
+
+    fn try_cancel(self) -> impl Future<Output = Result<Option<T>, RunError>> + Send {
+        // `abort` asks now; the handle then yields the output if the task finished first.
+        self.0.abort();
+        self.0.map(|r| match r {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if err.is_cancelled() => Ok(None),
+            Err(err) => Err(join_error(err)),
+        })
+    }
 }
 
 pub(crate) fn join_error(err: tokio::task::JoinError) -> RunError {

@@ -38,6 +38,7 @@ const QUESTIONS: &[Question] = &[
     },
     Question { label: "HTTP client, slow server", cases: |v| v.workload == "http" && latency_ms(v) > 0.0 },
     Question { label: "Producer/consumer queue", cases: |v| v.workload == "queue" },
+    Question { label: "Work handed over from other threads", cases: |v| v.workload == "submit" },
 ];
 
 /// Memory of one waiting task at the largest N a strategy completed, from the memory cases.

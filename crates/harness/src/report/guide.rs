@@ -496,6 +496,11 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
             "fan-out" => fanout_lines(&family, strategies, workers, &mut lines),
             "http" => http_lines(&family, strategies, workers, &mut lines),
             "queue" => queue_lines(&family, strategies, workers, &mut lines),
+            "submit" => {
+                super::guide_submit::submit_lines(&family, strategies, &mut lines, |label, scope, members| {
+                    guide_line(label, scope, members, strategies, LineStyle { workers, waits: None })
+                })
+            }
             other => lines.extend(guide_line(
                 other,
                 &cases_scope(&family),
