@@ -110,6 +110,8 @@ impl Table {
 pub fn status_cell(row: &CaseResult) -> String {
     match (&row.status, &row.error) {
         (Status::Ok, _) => "ok".to_string(),
+        // An error that already says its status ("unsupported: …") is not prefixed twice.
+        (status, Some(why)) if why.starts_with(&format!("{}: ", status.name())) => why.clone(),
         (status, Some(why)) => format!("{}: {why}", status.name()),
         (status, None) => status.name().to_string(),
     }
