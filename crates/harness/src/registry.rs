@@ -134,6 +134,16 @@ pub static STRATEGIES: &[Entry] = &[
         fixed_workers: Some(1),
         quick: false,
     },
+    // An external program (METHODOLOGY, "External strategies"): `unsupported` without python3 >= 3.11.
+    Entry {
+        name: crate::external::python::NAME,
+        about: "Python asyncio (python3 >= 3.11, standard library): one event loop, to_thread for blocking calls",
+        overlap: crate::external::python::overlap,
+        build: crate::external::python::build,
+        crates: &[],
+        fixed_workers: Some(1),
+        quick: false,
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {
