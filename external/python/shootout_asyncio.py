@@ -345,6 +345,10 @@ class Closed(Exception):
     pass
 
 
+class Fatal(Exception):
+    """The run cannot go on (no server): one line for the row, no traceback."""
+
+
 async def http_case(asyncio, spec, url):
     m, c = spec["requests"], spec["concurrency"]
     nbytes = spec["bytes"]
@@ -450,7 +454,7 @@ async def http_case(asyncio, spec, url):
     batches = await asyncio.gather(*[asyncio.create_task(worker(w)) for w in range(c)])
     end = mono()
     if fatal:
-        raise RuntimeError(fatal[0])
+        raise Fatal(fatal[0])
     return start, end, {"results": [r for b in batches for r in b], "error_samples": samples}
 
 
@@ -495,6 +499,9 @@ def main():
             say({"unsupported": "python-asyncio does not implement the %s workload" % workload})
             return 0
         start, end, outcome = asyncio.run(run)
+    except Fatal as e:
+        say({"error": str(e)})
+        return 0
     except Exception as e:  # one line for the row, the traceback for stderr
         import traceback
 

@@ -33,5 +33,6 @@ pub fn build(workers: usize) -> Result<Box<dyn Strategy>, RunError> {
 /// Starts the program on a given interpreter.
 pub fn build_with(interpreter: &str, workers: usize) -> Result<Box<dyn Strategy>, RunError> {
     let program = Program { command: interpreter.to_string(), args: vec!["-c".into(), SOURCE.into()] };
-    Ok(Box::new(External::start(NAME, program, workers, overlap(workers))?))
+    // One event loop thread: W is 1 whatever `--workers` says (the registry's fixed_workers).
+    Ok(Box::new(External::start(NAME, program, 1, overlap(workers))?))
 }
