@@ -189,3 +189,16 @@ pub const MAX_WORKERS: usize = 1024;
 pub fn check_workers(workers: usize) -> Result<(), SpecError> {
     shootout_core::error::check_range("--workers", workers as u64, 1, MAX_WORKERS as u64)
 }
+
+/// Builds `entry` for a test: `None` (the reason on stderr) when it cannot run on this machine
+/// (`Unsupported`, e.g. an external strategy without its interpreter); any other failure panics.
+pub fn build_here(entry: &Entry, workers: usize) -> Option<Box<dyn Strategy>> {
+    match (entry.build)(workers) {
+        Ok(strategy) => Some(strategy),
+        Err(RunError::Unsupported(why)) => {
+            eprintln!("{} is not tested here: {why}", entry.name);
+            None
+        }
+        Err(e) => panic!("{}: build failed: {e}", entry.name),
+    }
+}

@@ -97,7 +97,16 @@ impl External {
     fn call(&self, spec: Spec, target: Option<&Target>) -> Result<(serde_json::Value, Window), RunError> {
         let taken = self.process.lock().map_err(|_| RunError::failed("poisoned"))?.take();
         let mut running = match taken {
-            Some(r) => r,
+            Some(mut r) => {
+                if matches!(r.child.try_wait(), Ok(None)) {
+                    r
+                } else {
+                    // Gone since the build (it dies with the thread that started it): reap it
+                    // and start another.
+                    let _ = r.child.wait();
+                    spawn(self.name, &self.program)?.0
+                }
+            }
             None => spawn(self.name, &self.program)?.0,
         };
         let request = serde_json::json!({
