@@ -8,7 +8,8 @@ Standard library only; Python >= 3.11 (asyncio.TaskGroup). The protocol, one JSO
      {"start_ns": S, "end_ns": E, "outcome": {...}} (or {"error": "why"}), where S and E are
      time.monotonic_ns() (CLOCK_MONOTONIC) stamped inside the event loop, so neither the
      interpreter's start-up nor the JSON encoding is timed;
-  4. it waits for stdin to close (the harness reads its CPU time and threads meanwhile), exits.
+  4. it waits for stdin to close, still inside the loop (the harness reads its CPU time and
+     threads meanwhile), and exits.
 Every timestamp in an outcome is time.monotonic_ns(). The harness verifies the outcome with
 the same code that verifies the Rust strategies.
 
@@ -498,7 +499,7 @@ def main():
         else:
             say({"unsupported": "python-asyncio does not implement the %s workload" % workload})
             return 0
-        start, end, outcome = asyncio.run(run)
+        asyncio.run(answer(run))
     except Fatal as e:
         say({"error": str(e)})
         return 0
@@ -508,9 +509,16 @@ def main():
         traceback.print_exc()
         say({"error": "%s: %s" % (type(e).__name__, e)})
         return 0
+    return 0
+
+
+async def answer(run):
+    """Runs the case and answers from inside the loop, then waits for stdin to close: while it
+    waits, the executor threads the case used are still alive for the harness to count (the
+    loop's shutdown joins them)."""
+    start, end, outcome = await run
     say({"start_ns": start, "end_ns": end, "outcome": outcome})
     sys.stdin.read()
-    return 0
 
 
 if __name__ == "__main__":
