@@ -24,6 +24,7 @@ pub mod spec;
 mod splitmix;
 pub mod strategy;
 pub mod submit;
+pub mod wire;
 
 pub use case::{Case, Preset};
 pub use duration::{format_duration, parse_duration};
@@ -35,5 +36,5 @@ pub use queue::{QueueOutcome, QueueSpec};
 pub use sleep::{SleepMode, SleepOutcome, SleepSpec};
 pub use spec::{CaseError, Timed};
 pub use spec::{Context, Latency, Spec, Summary, Throughput, Workload, WorkloadSpec};
-pub use strategy::{Overlap, Strategy, WaitKind};
+pub use strategy::{Overlap, OwnMeasure, Strategy, WaitKind};
 pub use submit::{SubmitOutcome, SubmitSpec};

@@ -243,8 +243,12 @@ fn timed<S: WorkloadSpec>(
     let outcome = spec.run(strategy, target);
     let wall = t0.elapsed();
     let cpu = crate::metrics::cpu_time().saturating_sub(cpu0);
+    // An external program timed itself (its start-up left out) and ran in another process.
+    let own = strategy.own_measure();
+    let (wall, cpu) = own.as_ref().map_or((wall, cpu), |m| (m.wall, m.cpu));
     let outcome = outcome?;
-    let summary = spec.verify(&outcome).map_err(CaseError::Wrong)?;
+    let mut summary = spec.verify(&outcome).map_err(CaseError::Wrong)?;
+    summary.notes.extend(own.into_iter().flat_map(|m| m.notes));
     Ok(Timed { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, summary })
 }
 

@@ -77,6 +77,26 @@ pub trait Strategy: Send + Sync {
     fn submit(&self, _spec: &SubmitSpec) -> Result<SubmitOutcome, RunError> {
         Err(unsupported(self.name(), "submit"))
     }
+
+    /// What the strategy measured of its last run itself, in place of the harness's clock:
+    /// only an external program, whose own start/end stamps leave its interpreter's start-up
+    /// out, and whose CPU and threads live in another process. `None` for every Rust strategy.
+    fn own_measure(&self) -> Option<OwnMeasure> {
+        None
+    }
+}
+
+/// An external strategy's own measurement of one run (see [`Strategy::own_measure`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OwnMeasure {
+    /// From the program's start stamp to its end stamp.
+    pub wall: std::time::Duration,
+    /// The program's process CPU time over the run (read by the caller, not reported by it).
+    pub cpu: std::time::Duration,
+    /// The program's threads at the end of the run.
+    pub threads: usize,
+    /// What the row should say about how the program ran (e.g. which HTTP client it used).
+    pub notes: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 fn unsupported(strategy: &str, workload: &str) -> RunError {

@@ -51,7 +51,8 @@ pub fn execute(request: &ChildRequest) -> ChildReport {
         None => Ok(Timed { wall_ns: 0, cpu_ns: 0, summary: Default::default() }),
         Some(case) => case.spec.run_timed(strategy.as_ref(), request.target.as_ref()),
     };
-    let threads_after = threads();
+    // An external strategy's program is another process: its threads count too.
+    let threads_after = threads() + strategy.own_measure().map_or(0, |m| m.threads);
     // Shut the runtime down before reporting, so a leaked thread or a hang in drop shows up
     // as this case's timeout rather than vanishing.
     drop(strategy);

@@ -7,6 +7,7 @@ pub mod child;
 pub mod compare;
 pub mod criterion_tables;
 pub mod env;
+pub mod external;
 pub mod load;
 pub mod plot;
 pub mod registry;

@@ -21,6 +21,10 @@ pub struct Entry {
     /// variants run in the full preset, or with `--strategy all` or by name, so the quick
     /// comparison stays within 90 s on 2 cores.
     pub quick: bool,
+    /// How many times the calibrated (Rust) cost its CPU work runs at, for the budget rule's
+    /// prediction only: 1 for compiled strategies; an interpreter's kernel is far slower, and
+    /// predicting it at Rust's speed would start cases that can only end at their timeout.
+    pub cpu_factor: f64,
 }
 
 /// Every strategy, in the order tables, charts (colour and marker) and the guide use.
@@ -33,6 +37,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &[],
         fixed_workers: Some(1),
         quick: true,
+        cpu_factor: 1.0,
     },
     Entry {
         name: shootout_threads::NAME,
@@ -42,6 +47,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &["crossbeam-channel", "ureq"],
         fixed_workers: None,
         quick: true,
+        cpu_factor: 1.0,
     },
     Entry {
         name: shootout_rayon::NAME,
@@ -51,6 +57,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &["rayon", "crossbeam-channel", "ureq"],
         fixed_workers: None,
         quick: true,
+        cpu_factor: 1.0,
     },
     Entry {
         name: <shootout_tokio::Tokio as Runtime>::NAME,
@@ -60,6 +67,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &["tokio", "hyper", "hyper-util", "async-channel"],
         fixed_workers: None,
         quick: true,
+        cpu_factor: 1.0,
     },
     Entry {
         name: <shootout_async_std::AsyncStd as Runtime>::NAME,
@@ -78,6 +86,7 @@ pub static STRATEGIES: &[Entry] = &[
         ],
         fixed_workers: None,
         quick: true,
+        cpu_factor: 1.0,
     },
     Entry {
         name: <shootout_smol::Smol as Runtime>::NAME,
@@ -96,6 +105,7 @@ pub static STRATEGIES: &[Entry] = &[
         ],
         fixed_workers: None,
         quick: true,
+        cpu_factor: 1.0,
     },
     // After the first six, so the published charts keep their colours and markers.
     Entry {
@@ -106,6 +116,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &["tokio", "hyper", "hyper-util", "async-channel"],
         fixed_workers: Some(1),
         quick: false,
+        cpu_factor: 1.0,
     },
     Entry {
         name: <shootout_tokio::per_core::TokioPerCore as Runtime>::NAME,
@@ -115,6 +126,7 @@ pub static STRATEGIES: &[Entry] = &[
         crates: &["tokio", "hyper", "hyper-util", "async-channel", "futures-lite"],
         fixed_workers: None,
         quick: false,
+        cpu_factor: 1.0,
     },
     Entry {
         name: <shootout_smol::local::SmolLocal as Runtime>::NAME,
@@ -133,6 +145,19 @@ pub static STRATEGIES: &[Entry] = &[
         ],
         fixed_workers: Some(1),
         quick: false,
+        cpu_factor: 1.0,
+    },
+    // An external program (METHODOLOGY, "External strategies"): `unsupported` without python3 >= 3.11.
+    Entry {
+        name: crate::external::python::NAME,
+        about: "Python asyncio (python3 >= 3.11, standard library): one event loop, to_thread for blocking calls",
+        overlap: crate::external::python::overlap,
+        build: crate::external::python::build,
+        crates: &[],
+        fixed_workers: Some(1),
+        quick: false,
+        // CPython runs the fan-out kernel's LCG step at ~100–250 ns against Rust's ~1 ns.
+        cpu_factor: 100.0,
     },
 ];
 
@@ -178,4 +203,17 @@ pub const MAX_WORKERS: usize = 1024;
 
 pub fn check_workers(workers: usize) -> Result<(), SpecError> {
     shootout_core::error::check_range("--workers", workers as u64, 1, MAX_WORKERS as u64)
+}
+
+/// Builds `entry` for a test: `None` (the reason on stderr) when it cannot run on this machine
+/// (`Unsupported`, e.g. an external strategy without its interpreter); any other failure panics.
+pub fn build_here(entry: &Entry, workers: usize) -> Option<Box<dyn Strategy>> {
+    match (entry.build)(workers) {
+        Ok(strategy) => Some(strategy),
+        Err(RunError::Unsupported(why)) => {
+            eprintln!("{} is not tested here: {why}", entry.name);
+            None
+        }
+        Err(e) => panic!("{}: build failed: {e}", entry.name),
+    }
 }

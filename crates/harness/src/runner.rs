@@ -171,7 +171,8 @@ pub fn run_case(
                 CaseResult::empty(workload, &case.name, case.spec.params(), entry.name, plan.repeat);
             row.ideal_ns = ideal.map(|d| d.as_nanos() as u64);
             row.workers = Some(entry.fixed_workers.unwrap_or(plan.workers));
-            let predicted = case.spec.predict((entry.overlap)(plan.workers), &plan.context);
+            let predicted =
+                case.spec.predict((entry.overlap)(plan.workers), &cpu_scaled(&plan.context, entry));
             row.predicted_ns = predicted.map(|d| d.as_nanos() as u64);
             let mut live = true;
             let budget = case_budget(plan.max_case_time, ideal);
@@ -270,6 +271,15 @@ pub fn run_case(
     let mut rows: Vec<CaseResult> = slots.into_iter().map(|s| s.row).collect();
     crate::report::ranking::set_x_best(&mut rows);
     rows
+}
+
+/// The context a strategy's prediction reads: the calibrated costs × its `cpu_factor`.
+fn cpu_scaled(context: &Context, entry: &Entry) -> Context {
+    let mut scaled = context.clone();
+    for cost in scaled.calibration.values_mut() {
+        *cost *= entry.cpu_factor;
+    }
+    scaled
 }
 
 /// The budget rule for one case: a strategy is skipped when its predicted time exceeds the

@@ -20,10 +20,7 @@ fn ms(n: u64) -> Duration {
 fn strategies() -> &'static [Box<dyn Strategy>] {
     static BUILT: OnceLock<Vec<Box<dyn Strategy>>> = OnceLock::new();
     BUILT.get_or_init(|| {
-        STRATEGIES
-            .iter()
-            .map(|e| (e.build)(W).unwrap_or_else(|err| panic!("{}: build failed: {err}", e.name)))
-            .collect()
+        STRATEGIES.iter().filter_map(|e| shootout_harness::registry::build_here(e, W)).collect()
     })
 }
 

@@ -18,7 +18,7 @@ fn strategies() -> &'static [(&'static str, Box<dyn Strategy>)] {
     BUILT.get_or_init(|| {
         STRATEGIES
             .iter()
-            .map(|e| (e.name, (e.build)(W).unwrap_or_else(|err| panic!("building {}: {err}", e.name))))
+            .filter_map(|e| Some((e.name, shootout_harness::registry::build_here(e, W)?)))
             .collect()
     })
 }

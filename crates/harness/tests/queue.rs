@@ -20,10 +20,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn build_all() -> Vec<Box<dyn Strategy>> {
-    STRATEGIES
-        .iter()
-        .map(|entry| (entry.build)(W).unwrap_or_else(|e| panic!("{}: {e}", entry.name)))
-        .collect()
+    STRATEGIES.iter().filter_map(|entry| shootout_harness::registry::build_here(entry, W)).collect()
 }
 
 fn run(strategy: &dyn Strategy, spec: &QueueSpec) -> QueueOutcome {
@@ -177,9 +174,8 @@ fn no_deadlock_when_producers_and_consumers_outnumber_workers() {
     for entry in STRATEGIES.iter() {
         let specs = specs.to_vec();
         let name = entry.name;
-        let build = entry.build;
         watchdog(&format!("{name} with P + C > W, B = 1"), Duration::from_secs(30), move || {
-            let strategy = build(W).unwrap();
+            let Some(strategy) = shootout_harness::registry::build_here(entry, W) else { return };
             for spec in &specs {
                 let outcome = run(strategy.as_ref(), spec);
                 spec.verify(&outcome).unwrap_or_else(|e| panic!("{name} on {}: {e}", spec.case_name()));

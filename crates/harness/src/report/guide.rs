@@ -510,6 +510,7 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
             )),
         }
     }
+    lines.extend(super::guide_asyncio::coming_from_asyncio(views));
     if lines.is_empty() {
         return lines;
     }

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod cases;
 pub mod format;
 pub mod guide;
+pub mod guide_asyncio;
 mod guide_submit;
 mod guide_topology;
 pub mod ranking;
