@@ -29,9 +29,25 @@ pub fn cases(preset: Preset) -> Vec<Case> {
                 specs.push(HttpSpec::new(10_000, c, Duration::ZERO));
             }
             specs.push(HttpSpec::new(10_000, 1_000, ms10));
+            specs.extend(rate_sweep());
         }
     }
     specs.into_iter().map(|spec| Case::new(spec.case_name(), crate::Spec::Http(spec))).collect()
+}
+
+/// The full preset's open-loop sweep at L = 10 ms, C ≤ 100: 100, 400, 1,600 and 6,400
+/// requests per second, each a quarter-second schedule (at least 50 requests). About 0.3 s a
+/// run for a strategy that keeps the rate; sequential (~85 req/s) falls behind from 400/s on and
+/// takes M / 85 s (19 s at 6,400/s): about 35 s per keeping strategy and 95 s for sequential
+/// with the full preset's repetitions, under 3 minutes over the six.
+pub fn rate_sweep() -> Vec<HttpSpec> {
+    [100.0, 400.0, 1_600.0, 6_400.0]
+        .into_iter()
+        .map(|per_sec: f64| {
+            let m = ((per_sec / 4.0) as usize).max(50);
+            HttpSpec::new(m, m.min(100), Duration::from_millis(10)).with_rate(super::Rate::fixed(per_sec))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -56,5 +72,7 @@ mod tests {
             }
         }
         assert!(cases(Preset::Quick).iter().any(|c| c.name == "http/reuse/m=1000/c=100/l=10ms"));
+        assert!(cases(Preset::Full).iter().any(|c| c.name == "http/reuse/m=1600/c=100/l=10ms/rate=6400"));
+        assert!(!cases(Preset::Quick).iter().any(|c| c.name.contains("/rate=")));
     }
 }

@@ -503,6 +503,7 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
             )),
         }
     }
+    lines.extend(super::guide_rate::lines(results));
     if lines.is_empty() {
         return lines;
     }

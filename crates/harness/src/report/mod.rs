@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod format;
 pub mod guide;
+pub mod guide_rate;
 pub mod ranking;
 pub mod render;
 pub mod splice;
