@@ -15,6 +15,7 @@
 mod axis;
 mod draw;
 mod panel;
+mod rate;
 mod style;
 mod workloads;
 
@@ -141,6 +142,7 @@ fn machine(results: &Results) -> String {
 
 fn charts(results: &Results) -> Vec<Chart> {
     let mut charts = workloads::charts(results);
+    charts.extend(rate::charts(results));
     // Two groups can slug to the same name: number the later ones.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for c in &mut charts {
