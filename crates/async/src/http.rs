@@ -48,6 +48,10 @@ async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>, index: usize, workers: 
     let timed = plan.spec().faults.stall_rate > 0.0;
     let timeout = plan.timeout();
     for id in plan.ids(index, workers) {
+        if let Some(due) = plan.due(id) {
+            // Open loop: a request is sent when due; if this worker is late, verify counts it.
+            R::sleep_until(due).await;
+        }
         let start = Instant::now();
         let attempt = request(&*rt, &plan, &mut connection, id);
         let outcome = if timed {

@@ -40,6 +40,12 @@ pub struct HttpFlags {
     /// Which ids fault; must match `shootout serve --fault-seed` with --target [default: 24301]
     #[arg(long, value_name = "N", value_parser = super::count, allow_hyphen_values = true)]
     pub fault_seed: Option<u64>,
+    /// Open loop: requests per second on a fixed schedule, a list (200,400) runs one case per rate; latency runs from each request's due time
+    #[arg(long, value_name = "R,..", allow_hyphen_values = true)]
+    pub rate: Option<String>,
+    /// Open-loop arrivals: fixed (1/R apart) or poisson [default: fixed]
+    #[arg(long, value_name = "KIND", value_parser = ["fixed", "poisson"])]
+    pub arrival: Option<String>,
 }
 
 impl HttpFlags {
@@ -56,6 +62,8 @@ impl HttpFlags {
             ("--reset-rate", self.reset_rate.is_some()),
             ("--stall-rate", self.stall_rate.is_some()),
             ("--fault-seed", self.fault_seed.is_some()),
+            ("--rate", self.rate.is_some()),
+            ("--arrival", self.arrival.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
@@ -89,17 +97,20 @@ impl HttpFlags {
             Some(m) => vec![Connection::parse(m)?],
             None => vec![Connection::Reuse, Connection::Fresh],
         };
-        modes
-            .into_iter()
-            .map(|connection| {
-                let spec = HttpSpec::new(requests, concurrency, latency)
+        let rates = super::rates(self.rate.as_deref(), self.arrival.as_deref())?;
+        let mut cases = Vec::new();
+        for connection in modes {
+            for rate in &rates {
+                let mut spec = HttpSpec::new(requests, concurrency, latency)
                     .with_connection(connection)
                     .with_bytes(super::to_usize("--bytes", self.bytes.unwrap_or(DEFAULT_BYTES as u64))?)
                     .with_timeout(timeout)
                     .with_faults(faults);
+                spec.rate = *rate;
                 spec.validate()?;
-                Ok(Case::new(spec.case_name(), Spec::Http(spec)))
-            })
-            .collect()
+                cases.push(Case::new(spec.case_name(), Spec::Http(spec)));
+            }
+        }
+        Ok(cases)
     }
 }

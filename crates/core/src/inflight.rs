@@ -59,6 +59,11 @@ impl Default for Clock {
 }
 
 impl Clock {
+    /// The instant `ns` on this clock stands for (an open-loop schedule starts at the origin).
+    pub fn instant(&self, ns: u64) -> Instant {
+        self.origin + std::time::Duration::from_nanos(ns.saturating_sub(1))
+    }
+
     pub fn now_ns(&self) -> u64 {
         self.since(Instant::now())
     }

@@ -180,6 +180,12 @@ pub struct CaseResult {
     /// whose W is fixed, such as sequential, records its own). `None` in older files.
     #[serde(default)]
     pub workers: Option<usize>,
+    /// Open loop: the arrival rate asked for (items per second); `None` for closed-loop rows.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    /// CPU time of the whole process per item (request, message), where the row counts items.
+    #[serde(default)]
+    pub cpu_per_unit_ns: Option<f64>,
 }
 
 impl CaseResult {
@@ -215,6 +221,8 @@ impl CaseResult {
             predicted_ns: None,
             notes: BTreeMap::new(),
             workers: None,
+            rate: None,
+            cpu_per_unit_ns: None,
         }
     }
 }
@@ -270,6 +278,9 @@ impl Results {
             "max_latency_ns",
             "params",
             "error",
+            "p999_ns",
+            "rate",
+            "cpu_per_unit_ns",
         ];
         let mut out = HEADER.join(",");
         out.push('\n');
@@ -304,6 +315,9 @@ impl Results {
                 opt(c.latency_ns.map(|l| l.max)),
                 c.params.to_string(),
                 c.error.clone().unwrap_or_default(),
+                opt(c.latency_ns.and_then(|l| l.p999)),
+                opt(c.rate),
+                opt(c.cpu_per_unit_ns.map(|v| format!("{v:.0}"))),
             ];
             let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
             out.push_str(&fields.join(","));

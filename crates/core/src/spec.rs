@@ -91,6 +91,9 @@ pub struct Latency {
     pub p90: u64,
     pub p99: u64,
     pub max: u64,
+    /// p99.9, where an HDR histogram measured it (open-loop rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p999: Option<u64>,
 }
 
 /// One workload's half of the contract. Implemented by each spec type in core.

@@ -109,7 +109,11 @@ impl Table {
 /// The status cell: `ok`, or the status with its reason.
 pub fn status_cell(row: &CaseResult) -> String {
     match (&row.status, &row.error) {
-        (Status::Ok, _) => "ok".to_string(),
+        // An open-loop rate the schedule could not keep is said on its row, never hidden.
+        (Status::Ok, _) => match row.notes.get("warning").and_then(|w| w.as_str()) {
+            Some(warning) => format!("ok; {warning}"),
+            None => "ok".to_string(),
+        },
         // An error that already says its status ("unsupported: …") is not prefixed twice.
         (status, Some(why)) if why.starts_with(&format!("{}: ", status.name())) => why.clone(),
         (status, Some(why)) => format!("{}: {why}", status.name()),

@@ -55,13 +55,14 @@ pub fn worker(plan: &Plan, agent: &ureq::Agent, worker: usize, workers: usize) -
     plan.ids(worker, workers).map(|id| request(plan, agent, id)).collect()
 }
 
-/// One request, timed from the call to the last body byte.
+/// One request, sent when it is due (open loop) and timed from the call to the last body byte.
 pub fn request(plan: &Plan, agent: &ureq::Agent, id: u64) -> HttpResult {
     if plan.is_aborted() {
         // The run already failed (no server); its results are discarded.
         return HttpResult { id, start_ns: 0, latency_ns: 0, answer: Answer::Failed(ErrorKind::Connect) };
     }
     let url = format!("{}{}", plan.endpoint().base, plan.path(id));
+    plan.wait_due(id);
     let start = Instant::now();
     let outcome = call(plan, agent, &url);
     plan.record(id, start, outcome)

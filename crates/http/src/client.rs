@@ -137,6 +137,8 @@ pub struct Plan {
     spec: HttpSpec,
     endpoint: Endpoint,
     clock: Clock,
+    /// Open loop: when each request is due, from the clock's origin.
+    schedule: Option<shootout_core::http::rate::Schedule>,
     aborted: AtomicBool,
     fatal: Mutex<Option<String>>,
     samples: Mutex<BTreeMap<ErrorKind, String>>,
@@ -154,6 +156,7 @@ impl Plan {
         Ok(Arc::new(Plan {
             spec: spec.clone(),
             endpoint,
+            schedule: spec.rate.map(|r| r.schedule(spec.requests)),
             clock: Clock::default(),
             aborted: AtomicBool::new(false),
             fatal: Mutex::new(None),
@@ -190,6 +193,23 @@ impl Plan {
             .step_by(workers.max(1))
             .map(|id| id as u64)
             .take_while(|_| !self.is_aborted())
+    }
+
+    /// Open loop: the instant request `id` is due (`None` in a closed-loop run). A request
+    /// sent after it is late, and `verify` counts its latency from here, not from its send.
+    pub fn due(&self, id: u64) -> Option<Instant> {
+        let schedule = self.schedule.as_ref()?;
+        Some(self.clock.instant(schedule.due_ns(id as usize) + 1))
+    }
+
+    /// Blocks the calling thread until request `id` is due (at once in a closed-loop run).
+    pub fn wait_due(&self, id: u64) {
+        if let Some(due) = self.due(id) {
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+        }
     }
 
     pub fn is_aborted(&self) -> bool {

@@ -33,9 +33,26 @@ pub fn cases(preset: Preset) -> Vec<Case> {
                 specs.push(HttpSpec::new(10_000, c, Duration::ZERO));
             }
             specs.push(HttpSpec::new(10_000, 1_000, ms10));
+            specs.extend(rate_sweep());
         }
     }
     specs.into_iter().map(|spec| Case::new(spec.case_name(), crate::Spec::Http(spec))).collect()
+}
+
+/// The full preset's open-loop sweep at L = 10 ms, C ≤ 100 (capacity C/L = 10,000 req/s):
+/// 100, 400, 1,600, 6,400 and 25,600 requests per second, M = R/8 between 50 and 400 (an
+/// eighth of a second of schedule; the top rates are short bursts past saturation). Estimated
+/// on 2 cores with the full preset's repetitions: ~6 s per strategy that keeps up, ~40 s for
+/// rayon (W in flight, ~170 req/s) and ~77 s for sequential (~87 req/s, M/87 s a run): about
+/// 2.5 minutes over the six.
+pub fn rate_sweep() -> Vec<HttpSpec> {
+    [100.0, 400.0, 1_600.0, 6_400.0, 25_600.0]
+        .into_iter()
+        .map(|per_sec: f64| {
+            let m = ((per_sec / 8.0) as usize).clamp(50, 400);
+            HttpSpec::new(m, m.min(100), Duration::from_millis(10)).with_rate(super::Rate::fixed(per_sec))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -60,5 +77,7 @@ mod tests {
             }
         }
         assert!(cases(Preset::Quick).iter().any(|c| c.name == "http/reuse/m=1000/c=100/l=10ms"));
+        assert!(cases(Preset::Full).iter().any(|c| c.name == "http/reuse/m=400/c=100/l=10ms/rate=25600"));
+        assert!(!cases(Preset::Quick).iter().any(|c| c.name.contains("/rate=")));
     }
 }

@@ -22,7 +22,9 @@ pub(super) fn ideal(spec: &HttpSpec, _ctx: &Context) -> Option<Duration> {
     if spec.latency.is_zero() {
         return None;
     }
-    Some(spec.latency * spec.requests.div_ceil(spec.concurrency) as u32)
+    let closed = spec.latency * spec.requests.div_ceil(spec.concurrency) as u32;
+    // Open loop: nothing is sent before it is due, so the last request ends L after its due time.
+    Some(spec.rate.map_or(closed, |r| closed.max(r.span(spec.requests) + spec.latency)))
 }
 
 /// The expected time for a strategy that overlaps `overlap` requests, for the budget rule.
@@ -37,7 +39,8 @@ pub(super) fn predict(spec: &HttpSpec, overlap: Overlap, _ctx: &Context) -> Opti
     let stalls = spec.faults.count(spec.requests).stalls as usize;
     let rounds = spec.requests.div_ceil(lanes) as u32;
     let stalled_rounds = stalls.div_ceil(lanes) as u32;
-    Some(per_request * rounds + spec.timeout * stalled_rounds)
+    let closed = per_request * rounds + spec.timeout * stalled_rounds;
+    Some(spec.rate.map_or(closed, |r| closed.max(r.span(spec.requests) + per_request)))
 }
 
 /// Calibrations this workload's ideal times need: none (the ideal is ⌈M/C⌉ × L; the

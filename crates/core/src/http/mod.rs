@@ -13,6 +13,7 @@ mod body;
 mod cases;
 mod faults;
 mod ideal;
+pub mod rate;
 mod spec;
 mod verify;
 
@@ -20,6 +21,7 @@ pub use body::{Digest, body, check_body, write_body};
 pub use cases::{SCALING, cases};
 pub use faults::{Fault, FaultCounts, Faults, check_rate};
 pub use ideal::calibrate;
+pub use rate::{Arrival, Rate};
 pub use spec::{
     Answer, Connection, DEFAULT_BYTES, DEFAULT_SEED, DEFAULT_TIMEOUT, ErrorKind, Expected, HttpOutcome,
     HttpResult, HttpSpec, MAX_BYTES, MAX_CONCURRENCY, MAX_LATENCY, MAX_REQUESTS, MAX_TIMEOUT, MIN_BYTES,

@@ -73,6 +73,10 @@ pub struct HttpSpec {
     #[serde(with = "crate::duration::serde_text")]
     pub timeout: Duration,
     pub faults: Faults,
+    /// Open loop: requests arrive at this rate, latency runs from each one's due time
+    /// (`None`: closed loop, C workers each sending the next request when the last returns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<super::Rate>,
 }
 
 /// How one request ended, as the client saw it.
@@ -149,7 +153,14 @@ impl HttpSpec {
             connection: Connection::Reuse,
             timeout: DEFAULT_TIMEOUT,
             faults: Faults::none(),
+            rate: None,
         }
+    }
+
+    /// The same requests sent open-loop at `rate`.
+    pub fn with_rate(mut self, rate: super::Rate) -> Self {
+        self.rate = Some(rate);
+        self
     }
 
     pub fn with_connection(mut self, connection: Connection) -> Self {
@@ -192,6 +203,9 @@ impl HttpSpec {
             if rate > 0.0 {
                 name.push_str(&format!("/{key}={rate}"));
             }
+        }
+        if let Some(rate) = &self.rate {
+            name.push_str(&rate.suffix());
         }
         name
     }
@@ -262,6 +276,9 @@ impl WorkloadSpec for HttpSpec {
                 format_duration(self.timeout)
             )));
         }
+        if let Some(rate) = &self.rate {
+            rate.validate()?;
+        }
         self.faults.validate()
     }
 
@@ -296,6 +313,8 @@ impl WorkloadSpec for HttpSpec {
             "reset_rate": self.faults.reset_rate,
             "stall_rate": self.faults.stall_rate,
             "fault_seed": self.faults.seed,
+            "rate": self.rate.map(|r| r.per_sec),
+            "arrival": self.rate.map(|r| r.arrival),
         })
     }
 

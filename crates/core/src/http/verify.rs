@@ -70,9 +70,26 @@ pub(super) fn verify(spec: &HttpSpec, outcome: &HttpOutcome) -> Result<Summary, 
     if peak == 0 || peak > spec.concurrency {
         return Err(format!("peak in flight {peak} is impossible at concurrency {}", spec.concurrency));
     }
-    let latency = percentiles(latencies);
-    let expected_faults = spec.faults.count(m);
     let mut notes = BTreeMap::new();
+    let latency = match &spec.rate {
+        None => percentiles(latencies),
+        Some(rate) => {
+            // Open loop: latency from each request's due time, not from its actual start.
+            let items = outcome.results.iter().map(|r| super::rate::Item {
+                index: r.id as usize,
+                start_ns: r.start_ns,
+                end_ns: r.start_ns.saturating_add(r.latency_ns),
+                counted: matches!(r.answer, Answer::Response { .. }),
+            });
+            let open = super::rate::analyse(rate, &rate.schedule(m), items);
+            notes.insert("rate".into(), open.note());
+            if let Some(warning) = open.warning() {
+                notes.insert("warning".into(), warning.into());
+            }
+            open.latency
+        }
+    };
+    let expected_faults = spec.faults.count(m);
     let mut by_kind = serde_json::Map::new();
     for kind in ["status", "reset", "timeout", "connect", "other"] {
         by_kind.insert(kind.into(), errors.get(kind).copied().unwrap_or(0).into());
@@ -107,7 +124,7 @@ fn percentiles(mut latencies: Vec<u64>) -> Option<Latency> {
         latencies[rank.clamp(1, latencies.len()) - 1]
     };
     let max = *latencies.last()?;
-    Some(Latency { p50: at(0.50), p90: at(0.90), p99: at(0.99), max })
+    Some(Latency { p50: at(0.50), p90: at(0.90), p99: at(0.99), max, p999: None })
 }
 
 /// Digests of expected bodies, computed on demand (verify needs each once).

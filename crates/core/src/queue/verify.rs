@@ -129,6 +129,7 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
             p90: percentile(&latencies, 0.90),
             p99: percentile(&latencies, 0.99),
             max: latencies.last().copied().unwrap_or(0),
+            p999: None,
         }),
         notes,
     })

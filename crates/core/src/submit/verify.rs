@@ -89,6 +89,7 @@ pub(super) fn verify(spec: &SubmitSpec, outcome: &SubmitOutcome) -> Result<Summa
             p90: percentile(&latencies, 0.90),
             p99: percentile(&latencies, 0.99),
             max: latencies.last().copied().unwrap_or(0),
+            p999: Some(percentile(&latencies, 0.999)),
         }),
         notes,
     })

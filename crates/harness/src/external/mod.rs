@@ -208,6 +208,13 @@ impl Strategy for External {
     }
 
     fn http(&self, spec: &HttpSpec, target: &Target) -> Result<HttpOutcome, RunError> {
+        // The protocol has no due times yet: a program would run the schedule closed-loop.
+        if spec.rate.is_some() {
+            return Err(RunError::Unsupported(format!(
+                "{} has no open-loop (--rate) client: the external protocol sends no schedule yet",
+                self.name
+            )));
+        }
         let (value, window) = self.call(Spec::Http(spec.clone()), Some(target))?;
         self.decode::<WireHttp>(value)?.into_outcome(&window).map_err(wrong(self.name))
     }

@@ -15,6 +15,7 @@
 mod axis;
 mod draw;
 mod panel;
+mod rate;
 mod scaling;
 mod style;
 mod workloads;
@@ -147,6 +148,7 @@ fn charts(results: &Results) -> Vec<Chart> {
     at_run_w.cases.retain(|r| crate::report::sweep_w(&r.case).is_none_or(|w| w == results.env.workers));
     let mut charts = workloads::charts(&at_run_w);
     scaling::scaling_charts(results, &crate::report::strategies(results), &mut charts);
+    charts.extend(rate::charts(&at_run_w));
     // Two groups can slug to the same name: number the later ones.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for c in &mut charts {

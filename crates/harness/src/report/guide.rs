@@ -488,7 +488,10 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
         let family: Vec<&CaseView<'_>> = views
             .iter()
             .filter(|v| {
-                v.workload == workload && !v.other_w && (!fine_grained(v) || v.variant() == "baseline")
+                v.workload == workload
+                    && !v.other_w
+                    && !super::ranking::open_loop(v)
+                    && (!fine_grained(v) || v.variant() == "baseline")
             })
             .collect();
         match workload {
@@ -511,6 +514,7 @@ pub fn decision_guide(results: &Results, views: &[CaseView<'_>], strategies: &[&
         }
     }
     lines.extend(super::guide_asyncio::coming_from_asyncio(views));
+    lines.extend(super::guide_rate::lines(results));
     if lines.is_empty() {
         return lines;
     }

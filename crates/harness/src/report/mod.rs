@@ -7,6 +7,7 @@ pub mod cases;
 pub mod format;
 pub mod guide;
 pub mod guide_asyncio;
+pub mod guide_rate;
 mod guide_submit;
 mod guide_topology;
 pub mod ranking;

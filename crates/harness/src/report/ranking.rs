@@ -78,7 +78,13 @@ pub struct Standing {
 /// not concurrency (fairness rule 7 publishes it beside the sleep tables).
 pub fn ranked(view: &CaseView<'_>) -> bool {
     let baseline = view.workload == "sleep" && view.variant() == "baseline";
-    !baseline && !fine_grained(view) && !view.other_w
+    !baseline && !fine_grained(view) && !view.other_w && !open_loop(view)
+}
+
+/// An open-loop case (a fixed arrival rate): its wall time is the schedule's for every strategy
+/// that keeps up, so it is judged by latency and the saturation rate (`guide_rate`), not ranked.
+pub fn open_loop(view: &CaseView<'_>) -> bool {
+    view.rows.first().and_then(|r| param_f64(r, "rate")).is_some()
 }
 
 /// Waits under this decide a case by each runtime's timer granularity (tokio rounds a sleep up
