@@ -254,7 +254,7 @@ fn a_run_ends_with_the_ranking_and_the_guide_within_120_columns() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let ranking = text.find("Ranking: sleep (2 cases)").unwrap_or_else(|| panic!("no ranking:\n{text}"));
     let guide = text.find("Decision guide").unwrap_or_else(|| panic!("no guide:\n{text}"));
-    assert!(ranking < guide && text[guide..].contains("- Many waits"), "{text}");
+    assert!(ranking < guide && text[guide..].contains("- Many waiting tasks: "), "{text}");
     assert!(text.contains("Legend: × best = median ÷ the best median"), "{text}");
     for line in text.lines() {
         assert!(line.chars().count() <= 120, "{} columns: {line}", line.chars().count());
