@@ -52,7 +52,7 @@ pub fn cases(preset: Preset) -> Vec<Case> {
             specs.push(("deadline", FanOutSpec::new(20, 100, ms(10)).with_slow().with_deadline(ms(25))));
             specs.push((
                 "completion",
-                FanOutSpec::new(40, 100, ms(10)).with_slow().with_order(Order::Completion),
+                FanOutSpec::new(20, 100, ms(10)).with_slow().with_order(Order::Completion),
             ));
         }
         Preset::Full => {

@@ -55,11 +55,12 @@ pub fn cases(preset: Preset) -> Vec<Case> {
 /// about 20 s on 2 cores, busy or not. Measured with the runner: the throughput cases cost
 /// 0.5–1 s each at 200,000 messages; through a capacity of 1 every hand-off is a wake-up (a
 /// context switch for blocking threads, ~10 µs on a loaded 2-core VM), so those run 20,000. A
-/// latency-bound run cannot beat M × 10 ms / C: M = 20 keeps the C = 1 vs C = 10 comparison
-/// (20 vs 2 rounds of waits) at ~0.2 s a run. The full preset runs M = 200.
+/// latency-bound run cannot beat M × 10 ms / C: M = 10 keeps the C = 1 vs C = 10 comparison
+/// (10 rounds of waits against 1) at ~0.1 s a run, so the quick run, with the submit workload
+/// added, stays within 90 s. The full preset runs M = 200.
 pub const QUICK_MESSAGES: usize = 200_000;
 pub const QUICK_BOUNDED_1: usize = 20_000;
-pub const QUICK_WAIT_MESSAGES: usize = 20;
+pub const QUICK_WAIT_MESSAGES: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -69,7 +70,7 @@ mod tests {
     fn case_names_are_unique_and_readable() {
         let quick = cases(Preset::Quick);
         assert!(quick.iter().any(|c| c.name == "queue/mpsc/p=4/c=1/b=1024/m=200000"));
-        assert!(quick.iter().any(|c| c.name == "queue/spmc/p=1/c=10/b=100/m=20/wait=10ms"));
+        assert!(quick.iter().any(|c| c.name == "queue/spmc/p=1/c=10/b=100/m=10/wait=10ms"));
         assert!(quick.iter().any(|c| c.name == "queue/mpmc/p=4/c=4/b=1024/m=200000/join"));
         let mut names: Vec<_> = quick.iter().map(|c| c.name.clone()).collect();
         names.sort();
