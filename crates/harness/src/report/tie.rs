@@ -90,14 +90,53 @@ pub fn samples(row: &CaseResult) -> Vec<f64> {
     }
 }
 
-/// `b` against `a` (two rows), with the given minimum effect; `None` without samples.
+/// Repetitions spread wider than this (slowest ÷ fastest) say the row has more than one mode:
+/// on two cores a hand-off through a capacity-1 channel takes 5 ms or 25 ms for the same
+/// 20,000 messages depending on whether the OS put both threads on one core, and which mode a
+/// run lands in can persist over its few samples, so a bootstrap over them is confidently
+/// wrong. Such a row gets no verdict against anyone.
+pub const UNSTABLE_SPREAD: f64 = 1.5;
+
+/// Whether a row's samples spread past [`UNSTABLE_SPREAD`].
+pub fn unstable(samples: &[f64]) -> bool {
+    let (lo, hi) = samples.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    samples.len() >= 2 && hi > lo.max(f64::MIN_POSITIVE) * UNSTABLE_SPREAD
+}
+
+/// `b` against `a` (two rows), with the given minimum effect; `None` without samples. A row
+/// with unstable repetitions ties with everything (see [`UNSTABLE_SPREAD`]).
 pub fn compare_rows(a: &CaseResult, b: &CaseResult, min_effect: f64) -> Option<(Interval, Verdict)> {
-    let interval = ratio_interval(&samples(a), &samples(b))?;
+    let (sa, sb) = (samples(a), samples(b));
+    let interval = ratio_interval(&sa, &sb)?;
+    if unstable(&sa) || unstable(&sb) {
+        return Some((interval, Verdict::Tie));
+    }
     Some((interval, verdict(interval, min_effect)))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_row_with_two_modes_gets_no_verdict() {
+        use shootout_core::results::{CaseResult, Stats, Status};
+        let row = |samples: &[u64]| {
+            let mut r = CaseResult::empty("queue", "q", serde_json::json!({}), "x", 3);
+            r.status = Status::Ok;
+            r.verified = true;
+            r.samples_ns = samples.to_vec();
+            r.wall_ns = Stats::of(samples);
+            r
+        };
+        // quick runs of queue/spsc/p=1/c=1/b=1/m=20000 (ms): rayon's samples in two modes.
+        let (rayon, smol) = (row(&[9_500, 5_000, 5_000]), row(&[13_000, 14_300, 12_900]));
+        assert_eq!(compare_rows(&smol, &rayon, MIN_EFFECT).unwrap().1, Verdict::Tie);
+        assert_eq!(compare_rows(&rayon, &smol, MIN_EFFECT).unwrap().1, Verdict::Tie);
+        // The same medians from steady samples are told apart.
+        let steady = row(&[5_100, 5_000, 5_050]);
+        assert_eq!(compare_rows(&smol, &steady, MIN_EFFECT).unwrap().1, Verdict::Faster);
+        assert!(!unstable(&[10.0, 14.9]) && unstable(&[10.0, 15.1]) && !unstable(&[10.0]));
+    }
+
     use super::*;
 
     #[test]
