@@ -26,7 +26,8 @@ M64 = 0xFFFFFFFFFFFFFFFF
 GAMMA = 0x9E3779B97F4A7C15
 LCG_MUL = 6364136223846793005
 LCG_INC = 1442695040888963407
-LATENCY_SAMPLES = 16384
+# Must equal core's queue::LATENCY_SAMPLES: verify rejects an outcome timed on another stride.
+LATENCY_SAMPLES = 2048
 mono = time.monotonic_ns
 
 

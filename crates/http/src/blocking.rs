@@ -11,11 +11,15 @@ use shootout_core::http::{Answer, ErrorKind, HttpResult, MAX_BYTES};
 use crate::client::{Failure, Plan, io_kind};
 
 /// An agent for this plan whose pool keeps up to `idle` connections to the target (0 in
-/// fresh mode, where every request opens its own). The timeout covers a whole request.
+/// fresh mode, where every request opens its own). The timeout covers a whole request, and is
+/// set only where the server is told to stall some requests, as in the async client: ureq
+/// re-arms it as a socket option on every read and write, a cost of the harness, not of
+/// threads; a hung server is bounded by the case's own deadline.
 pub fn agent(plan: &Plan, idle: usize) -> ureq::Agent {
     let idle = if plan.fresh() { 0 } else { idle.max(1) };
+    let timed = plan.spec().faults.stall_rate > 0.0;
     let config = ureq::Agent::config_builder()
-        .timeout_global(Some(plan.timeout()))
+        .timeout_global(timed.then(|| plan.timeout()))
         .http_status_as_error(false)
         .no_delay(true)
         .max_redirects(0)

@@ -192,7 +192,7 @@ mod tests {
     fn producers_time_exactly_the_multiples_of_the_stride() {
         let s = QueueSpec::new(100_000, 3, 1, Capacity::Bounded(4));
         let board = Board::new(&s);
-        assert_eq!(s.stride(), 4);
+        assert_eq!(s.stride(), 32);
         let mut timed = Vec::new();
         for p in 0..3 {
             let mut producer = board.producer();
@@ -201,7 +201,7 @@ mod tests {
             }
             timed.extend(producer.finish().sent_at.iter().map(|&(id, _)| id));
         }
-        let want: Vec<u64> = (0..100_000).step_by(4).collect();
+        let want: Vec<u64> = (0..100_000).step_by(32).collect();
         assert_eq!(timed, want);
         assert_eq!(want.len() as u64, s.timed_messages());
     }
