@@ -85,11 +85,14 @@ pub struct RunArgs {
 
 pub const MAX_REPEAT: u64 = 1_000;
 
-/// The budget rule's default per preset.
+/// The budget rule's default per preset. Full: 15 s, over every prediction of a Rust strategy
+/// that finishes near its floor (the slowest, serial HTTP at M = 1,000, is ~12 s); what it
+/// skips are python-asyncio's 20–40 s CPU fan-outs (its `cpu_factor`) and the serial rows that
+/// would take minutes.
 pub fn budget(preset: Preset) -> Duration {
     match preset {
         Preset::Quick => Duration::from_secs(10),
-        Preset::Full => Duration::from_secs(30),
+        Preset::Full => Duration::from_secs(15),
     }
 }
 

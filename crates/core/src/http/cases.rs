@@ -7,7 +7,7 @@ use crate::case::{Case, Preset};
 
 /// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
 /// [`Case::scaling`]. `catalog`'s tests check each name exists.
-pub const SCALING: &[&str] = &["http/reuse/m=10000/c=100/l=0s", "http/reuse/m=1000/c=100/l=10ms"];
+pub const SCALING: &[&str] = &["http/reuse/m=10000/c=100/l=0s"];
 
 /// The http cases of a preset.
 ///

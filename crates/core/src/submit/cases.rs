@@ -14,7 +14,7 @@ use crate::case::{Case, Preset};
 /// stay within its 90 s.
 /// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
 /// [`Case::scaling`]. `catalog`'s tests check each name exists.
-pub const SCALING: &[&str] = &["submit/callback/k=2/n=200000", "submit/task=10ms/k=2/n=400"];
+pub const SCALING: &[&str] = &["submit/callback/k=2/n=200000"];
 
 pub fn cases(preset: Preset) -> Vec<Case> {
     let (callbacks, tasks) = match preset {
