@@ -345,8 +345,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         loadavg()
     );
     println!(
-        "{:<44} {:>8} {:>12} {:>12} {:>7} {:>13} {:>3}  {}",
-        "row", "metric", "shootout", "minimal", "ratio", "95 % interval", "n", "verdict"
+        "{:<44} {:>8} {:>12} {:>12} {:>7} {:>13} {:>3}  verdict",
+        "row", "metric", "shootout", "minimal", "ratio", "95 % interval", "n"
     );
     let started = Instant::now();
     let mut failed = false;
@@ -523,6 +523,19 @@ mod tests {
             assert_eq!(shootout_answer(row, Some(&target)), want, "{}: shootout", row.name);
         }
         server.stop();
+    }
+
+    #[test]
+    fn the_verdict_needs_the_whole_interval() {
+        let at = |ratio: f64, lo: f64, hi: f64| tie::Interval { ratio, lo, hi };
+        let steady = [1.0, 1.01, 0.99];
+        assert_eq!(judge(at(1.02, 0.95, 1.08), &steady, &steady), "within 10 %");
+        assert_eq!(judge(at(1.40, 1.20, 1.60), &steady, &steady), "differs by more than 10 %");
+        assert_eq!(judge(at(0.70, 0.60, 0.85), &steady, &steady), "differs by more than 10 %");
+        // Straddling 1.10: no verdict, and the reason when a side has two modes.
+        assert_eq!(judge(at(1.08, 0.95, 1.25), &steady, &steady), "can't tell");
+        let two_modes = [0.15, 0.16, 0.45];
+        assert!(judge(at(1.08, 0.95, 1.25), &two_modes, &steady).contains("two modes"));
     }
 
     #[test]
