@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_lite::future::block_on;
-use shootout_core::submit::{Ledger, Slots, SubmitterReport, Unit, UnitResult};
+use shootout_core::submit::{Ledger, Slots, SubmitterReport, Unit, UnitResult, join_submitters};
 use shootout_core::{RunError, SubmitOutcome, SubmitSpec};
 
 use crate::{Runtime, Task};
@@ -43,17 +43,7 @@ pub fn run<R: Runtime>(rt: &R, spec: &SubmitSpec) -> Result<SubmitOutcome, RunEr
         rt.block_on(async {
             let _ = all_done.recv().await;
         });
-        let mut reports = Vec::with_capacity(handles.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(report) => reports.push(report),
-                Err(payload) => reports.push(Err(RunError::panicked("a submitter thread", payload))),
-            }
-        }
-        match refused {
-            Some(err) => Err(err),
-            None => reports.into_iter().collect::<Result<Vec<_>, _>>(),
-        }
+        join_submitters(handles, refused)
     })?;
     Ok(ledger.finish(reports))
 }

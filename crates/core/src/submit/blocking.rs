@@ -53,19 +53,27 @@ pub fn run_blocking(
                 }
             }
         }
-        let mut reports = Vec::with_capacity(handles.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(report) => reports.push(report),
-                Err(payload) => reports.push(Err(RunError::panicked("a submitter thread", payload))),
-            }
-        }
-        match refused {
-            Some(err) => Err(err),
-            None => reports.into_iter().collect::<Result<Vec<_>, _>>(),
-        }
+        join_submitters(handles, refused)
     })?;
     Ok(ledger.finish(reports))
+}
+
+/// Joins every submitter thread that started (a panic becomes its error), then gives the first
+/// refusal to start one, or the first submitter's error, or every report in order.
+pub fn join_submitters(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, Result<SubmitterReport, RunError>>>,
+    refused: Option<RunError>,
+) -> Result<Vec<SubmitterReport>, RunError> {
+    let reports: Vec<Result<SubmitterReport, RunError>> = handles
+        .into_iter()
+        .map(|handle| {
+            handle.join().unwrap_or_else(|payload| Err(RunError::panicked("a submitter thread", payload)))
+        })
+        .collect();
+    match refused {
+        Some(err) => Err(err),
+        None => reports.into_iter().collect(),
+    }
 }
 
 /// One submitter: a burst of jobs, then their results, until its ids are done.

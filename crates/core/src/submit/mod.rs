@@ -13,7 +13,7 @@ mod ledger;
 mod spec;
 mod verify;
 
-pub use blocking::{Job, run_blocking, run_on_workers};
+pub use blocking::{Job, join_submitters, run_blocking, run_on_workers};
 pub use cases::{QUICK_CALLBACKS, QUICK_TASKS, SCALING, cases};
 pub use ideal::calibrate;
 pub use ledger::{Ledger, Slots};
