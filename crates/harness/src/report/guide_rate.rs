@@ -181,6 +181,26 @@ mod tests {
         r
     }
 
+    /// Every case of the full preset's queue sweep is open loop: judged by latency and the
+    /// saturation rate, never ranked by wall time (the schedule's span for all that keep up).
+    #[test]
+    fn the_queue_sweep_is_kept_out_of_the_ranking() {
+        use crate::report::cases::CaseView;
+        use crate::report::ranking::{open_loop, ranked};
+        use shootout_core::WorkloadSpec;
+        let sweep = shootout_core::queue::rate_sweep();
+        assert_eq!(sweep.len(), 6);
+        for spec in sweep {
+            let row = CaseResult::empty("queue", &spec.case_name(), spec.params(), "tokio", 5);
+            let view = CaseView::of(vec![&row]).expect("one row is a case");
+            assert!(open_loop(&view) && !ranked(&view), "{}", spec.case_name());
+        }
+        // The closed-loop queue cases still are.
+        let closed = shootout_core::QueueSpec::new(1000, 1, 1, shootout_core::queue::Capacity::Unbounded);
+        let row = CaseResult::empty("queue", &closed.case_name(), closed.params(), "tokio", 5);
+        assert!(ranked(&CaseView::of(vec![&row]).unwrap()));
+    }
+
     /// The queue's sweep keeps its consumer count in its name, and its bound is 10 × the
     /// consumer's wait.
     #[test]
