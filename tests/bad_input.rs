@@ -222,6 +222,18 @@ fn bad_inputs_exit_2_with_one_line_and_write_nothing() {
         ("run --cost wait:".into(), "invalid --cost \"wait:\""),
         ("run --cost sleep:1ms".into(), "--cost"),
         ("run --pacing -1ms".into(), "'--pacing <DUR>'"),
+        // Open loop on the queue: the rate, its message count, and what it cannot go with.
+        ("run --workload queue --rate 0".into(), "--rate must be a number of items per second above 0"),
+        ("run --workload queue --rate fast".into(), "--rate expects requests or messages per second"),
+        ("run --workload queue --rate 100,100".into(), "--rate lists 100 twice"),
+        ("run --workload queue --rate 2e6".into(), "--rate must be a number"),
+        (
+            "run --messages 2000000 --rate 100".into(),
+            "--messages (with --rate) must be between 1 and 1000000",
+        ),
+        ("run --messages 10 --rate 100 --pacing 1ms".into(), "--pacing and --rate"),
+        ("run --messages 10 --arrival poisson".into(), "--arrival needs --rate"),
+        ("run --workload sleep --rate 100".into(), "--rate belongs to the http and queue workloads"),
         // Target URLs the parser refuses, and targets that are not a `shootout serve`.
         ("run --target ftp://x".into(), "--target must be an http:// URL"),
         ("run --target http://[::1".into(), "no ']' closes it"),

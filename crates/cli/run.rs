@@ -15,6 +15,7 @@ use shootout_harness::terminal::{self, Layout};
 use shootout_harness::{env, registry, table};
 
 use crate::outputs::Outputs;
+use crate::workload::open_loop::OpenLoopFlags;
 use crate::workload::submit::SubmitFlags;
 use crate::workload::{self, fanout::FanOutFlags, http::HttpFlags, queue::QueueFlags, sleep::SleepFlags};
 
@@ -81,6 +82,8 @@ pub struct RunArgs {
     pub queue: QueueFlags,
     #[command(flatten)]
     pub submit: SubmitFlags,
+    #[command(flatten)]
+    pub open_loop: OpenLoopFlags,
 }
 
 pub const MAX_REPEAT: u64 = 1_000;
@@ -190,8 +193,19 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         None if flagged.iter().any(|(_, given)| given.is_some_and(|flag| flag != "--target")) => {
             flagged.iter().filter(|(_, given)| given.is_some()).map(|(w, _)| *w).collect()
         }
+        // --rate alone: the workloads that take it.
+        None if args.open_loop.first_given().is_some() => vec![Workload::Http, Workload::Queue],
         None => Workload::ALL.to_vec(),
     };
+    if let Some(flag) = args.open_loop.first_given()
+        && !workloads.iter().any(|w| matches!(w, Workload::Http | Workload::Queue))
+    {
+        let names: Vec<&str> = workloads.iter().map(|w| w.name()).collect();
+        return Err(SpecError::new(format!(
+            "{flag} belongs to the http and queue workloads, which this run leaves out (it runs {}); add one to --workload or drop {flag}",
+            names.join(", ")
+        )));
+    }
     // A flag of a workload this run leaves out would be silently ignored: refuse it.
     for (w, flag) in &flagged {
         if let Some(flag) = flag
@@ -216,8 +230,12 @@ fn resolve(args: &RunArgs) -> Result<Resolved, SpecError> {
         let custom = match w {
             Workload::Sleep if args.sleep.first_given().is_some() => Some(args.sleep.cases()?),
             Workload::FanOut if args.fanout.first_given().is_some() => Some(args.fanout.cases()?),
-            Workload::Http if args.http.first_given().is_some() => Some(args.http.cases()?),
-            Workload::Queue if args.queue.first_given().is_some() => Some(args.queue.cases()?),
+            Workload::Http if args.http.first_given().or(args.open_loop.first_given()).is_some() => {
+                Some(args.http.cases(&args.open_loop)?)
+            }
+            Workload::Queue if args.queue.first_given().or(args.open_loop.first_given()).is_some() => {
+                Some(args.queue.cases(&args.open_loop)?)
+            }
             Workload::Submit if args.submit.first_given().is_some() => Some(args.submit.cases()?),
             _ => None,
         };

@@ -2,7 +2,8 @@
 //! async-channel (the same channel on every async runtime, so runtimes are compared, not
 //! channels). The calling thread only `block_on`s the final join: with join, wait until every
 //! message is acknowledged (`queue.join()`); await the producers, close the channel (every
-//! consumer's `recv` then fails once the queue is empty), and await the consumers.
+//! consumer's `recv` then fails once the queue is empty), and await the consumers. Open loop,
+//! a producer sleeps until each message is due (`Runtime::sleep_until`) before its put.
 
 use std::sync::Arc;
 
@@ -40,6 +41,11 @@ pub fn run<R: Runtime>(rt: &R, spec: &QueueSpec) -> Result<QueueOutcome, RunErro
                 for id in ids {
                     if !pacing.is_zero() {
                         R::sleep(pacing).await;
+                    }
+                    if let Some(due) = board.due(id) {
+                        // A put that is late (this producer behind, or blocked on a full
+                        // queue) still counts from here: verify measures from the due time.
+                        R::sleep_until(due).await;
                     }
                     let message = tally.message(id);
                     if tx.send(message).await.is_err() {

@@ -40,12 +40,6 @@ pub struct HttpFlags {
     /// Which ids fault; must match `shootout serve --fault-seed` with --target [default: 24301]
     #[arg(long, value_name = "N", value_parser = super::count, allow_hyphen_values = true)]
     pub fault_seed: Option<u64>,
-    /// Open loop: requests per second on a fixed schedule, a list (200,400) runs one case per rate; latency runs from each request's due time
-    #[arg(long, value_name = "R,..", allow_hyphen_values = true)]
-    pub rate: Option<String>,
-    /// Open-loop arrivals: fixed (1/R apart) or poisson [default: fixed]
-    #[arg(long, value_name = "KIND", value_parser = ["fixed", "poisson"])]
-    pub arrival: Option<String>,
 }
 
 impl HttpFlags {
@@ -62,14 +56,13 @@ impl HttpFlags {
             ("--reset-rate", self.reset_rate.is_some()),
             ("--stall-rate", self.stall_rate.is_some()),
             ("--fault-seed", self.fault_seed.is_some()),
-            ("--rate", self.rate.is_some()),
-            ("--arrival", self.arrival.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
     }
 
-    pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
+    /// The cases, one per connection mode and open-loop rate in `open`.
+    pub fn cases(&self, open: &super::open_loop::OpenLoopFlags) -> Result<Vec<Case>, SpecError> {
         let requests = super::to_usize("--requests", self.requests.unwrap_or(1_000))?;
         // An unset C never exceeds M: `--requests 10` alone means 10 at once.
         let concurrency = match self.concurrency {
@@ -97,7 +90,7 @@ impl HttpFlags {
             Some(m) => vec![Connection::parse(m)?],
             None => vec![Connection::Reuse, Connection::Fresh],
         };
-        let rates = super::rates(self.rate.as_deref(), self.arrival.as_deref())?;
+        let rates = open.rates()?;
         let mut cases = Vec::new();
         for connection in modes {
             for rate in &rates {

@@ -5,6 +5,7 @@
 
 pub mod fanout;
 pub mod http;
+pub mod open_loop;
 pub mod queue;
 pub mod sleep;
 pub mod submit;
@@ -29,33 +30,4 @@ pub fn duration(text: &str) -> Result<std::time::Duration, String> {
 /// Converts a parsed count to `usize`, or says which flag overflowed.
 pub fn to_usize(flag: &str, value: u64) -> Result<usize, SpecError> {
     usize::try_from(value).map_err(|_| SpecError::new(format!("{flag} {value} is far too large")))
-}
-
-/// `--rate R[,R..]` and `--arrival`: one open-loop rate per case (`[None]` without `--rate`:
-/// one closed-loop case). A rate list must be numbers above 0, each given once.
-pub fn rates(
-    rate: Option<&str>,
-    arrival: Option<&str>,
-) -> Result<Vec<Option<shootout_core::http::Rate>>, SpecError> {
-    use shootout_core::http::{Arrival, Rate};
-    let arrival = arrival.map(Arrival::parse).transpose()?;
-    let Some(list) = rate else {
-        if arrival.is_some() {
-            return Err(SpecError::new("--arrival needs --rate (arrivals of which rate?)"));
-        }
-        return Ok(vec![None]);
-    };
-    let mut rates = Vec::new();
-    for part in list.split(',') {
-        let per_sec: f64 = part.trim().parse().map_err(|_| {
-            SpecError::new(format!("--rate expects requests per second like 200 or 200,400, got {part:?}"))
-        })?;
-        let rate = Rate { per_sec, arrival: arrival.unwrap_or(Arrival::Fixed) };
-        rate.validate()?;
-        if rates.contains(&Some(rate)) {
-            return Err(SpecError::new(format!("--rate lists {per_sec} twice")));
-        }
-        rates.push(Some(rate));
-    }
-    Ok(rates)
 }

@@ -1,16 +1,17 @@
 //! The queue workload's flags: P producers, C consumers, a channel of capacity B, M messages,
-//! a consumer cost per message and optional producer pacing.
+//! a consumer cost per message and optional producer pacing; open loop (`--rate`), one case per
+//! rate, with one second of schedule unless --messages says otherwise.
 
 use std::time::Duration;
 
 use clap::Args;
-use shootout_core::queue::{Capacity, Cost};
+use shootout_core::queue::{Capacity, Cost, MAX_OPEN_LOOP_MESSAGES};
 use shootout_core::{Case, QueueSpec, Spec, SpecError, WorkloadSpec};
 
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Queue workload (replaces the preset's queue cases)")]
 pub struct QueueFlags {
-    /// Number of messages M, ids 0..M split among the producers [default: 200_000]
+    /// Number of messages M, ids 0..M split among the producers [default: 200_000; with --rate R, R (one second of schedule)]
     #[arg(long, value_name = "M", value_parser = super::count, allow_hyphen_values = true)]
     pub messages: Option<u64>,
     /// Number of producers P [default: 1]
@@ -45,8 +46,9 @@ impl QueueFlags {
         .find_map(|(flag, given)| given.then_some(flag))
     }
 
-    pub fn cases(&self) -> Result<Vec<Case>, SpecError> {
-        let messages = super::to_usize("--messages", self.messages.unwrap_or(200_000))?;
+    /// The cases, one per consumer count and open-loop rate in `open`.
+    pub fn cases(&self, open: &super::open_loop::OpenLoopFlags) -> Result<Vec<Case>, SpecError> {
+        let messages = self.messages.map(|m| super::to_usize("--messages", m)).transpose()?;
         let producers = super::to_usize("--producers", self.producers.unwrap_or(1))?;
         let capacity = Capacity::parse(self.capacity.as_deref().unwrap_or("1024"))?;
         let cost_text = self.cost.as_deref().unwrap_or("none");
@@ -60,16 +62,23 @@ impl QueueFlags {
         })?;
         let pacing = self.pacing.unwrap_or(Duration::ZERO);
         let consumers = if self.consumers.is_empty() { vec![1] } else { self.consumers.clone() };
-        consumers
-            .into_iter()
-            .map(|c| {
-                let consumers = super::to_usize("--consumers", c)?;
-                let spec = QueueSpec::new(messages, producers, consumers, capacity)
+        let rates = open.rates()?;
+        let mut cases = Vec::new();
+        for c in consumers {
+            let consumers = super::to_usize("--consumers", c)?;
+            for rate in &rates {
+                let messages = messages.unwrap_or(match rate {
+                    Some(r) => (r.per_sec.round() as usize).clamp(1, MAX_OPEN_LOOP_MESSAGES),
+                    None => 200_000,
+                });
+                let mut spec = QueueSpec::new(messages, producers, consumers, capacity)
                     .with_cost(cost)
                     .with_pacing(pacing);
+                spec.rate = *rate;
                 spec.validate()?;
-                Ok(Case::new(spec.case_name(), Spec::Queue(spec)))
-            })
-            .collect()
+                cases.push(Case::new(spec.case_name(), Spec::Queue(spec)));
+            }
+        }
+        Ok(cases)
     }
 }

@@ -162,6 +162,8 @@ impl WireQueue {
                     sent: p.sent,
                     peak_depth: p.peak_depth,
                     sent_at: stamps("queue send", p.sent_at)?,
+                    // External programs run the queue closed-loop only (--rate is refused).
+                    starts: None,
                 })
             })
             .collect::<Result<_, String>>()?;

@@ -101,13 +101,14 @@ pub fn bold_row(text: &str, strategy: &str) -> String {
     out
 }
 
-/// The columns a case's table leaves out by default: p99 outside HTTP and submit, mem/task
-/// outside sleep.
+/// The columns a case's table leaves out by default: p99 outside HTTP, submit and open loop,
+/// mem/task outside sleep.
 fn default_hidden(case: &str) -> Vec<&'static str> {
     let workload = case.split('/').next().unwrap_or("");
     let mut hidden: Vec<&'static str> = Vec::new();
-    // p99 answers HTTP (request latency) and submit (hand-over to start).
-    if workload != "http" && workload != "submit" {
+    // p99 answers HTTP (request latency), submit (hand-over to start) and an open-loop queue
+    // (from each message's due time).
+    if workload != "http" && workload != "submit" && !case.contains("/rate=") {
         hidden.push("p99");
     }
     if workload != "sleep" {

@@ -1,6 +1,7 @@
 //! The queue workload on every registered strategy (W = 2): exactly-once processing for every
 //! shape and capacity, clean shutdown, no deadlock when P + C > W with B = 1, the latency-bound
-//! case's consumer shares, and verification that refuses forged outcomes.
+//! case's consumer shares, open loop (puts on a schedule, latency from the due time), and
+//! verification that refuses forged outcomes.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -242,5 +243,36 @@ fn verify_refuses_forged_outcomes() {
         let mut dropped = good.clone();
         dropped.consumers.remove(busiest);
         assert!(spec.verify(&dropped).is_err(), "{}: missing consumer accepted", strategy.name());
+    }
+}
+
+/// Open loop on every strategy: 2 producers put 120 messages on a schedule of 600/s to 4
+/// consumers that wait 1 ms each, verified (every stamp a due time, every put tallied). An
+/// external program has no schedule to follow and says so.
+#[test]
+fn every_strategy_puts_on_the_schedule() {
+    let _serial = serial();
+    let spec = QueueSpec::new(120, 2, 4, Capacity::Bounded(1024))
+        .with_cost(Cost::Wait(Duration::from_millis(1)))
+        .with_rate(shootout_core::http::Rate::fixed(600.0));
+    spec.validate().unwrap();
+    for strategy in build_all() {
+        let name = strategy.name();
+        let started = Instant::now();
+        let outcome = match strategy.queue(&spec) {
+            Err(shootout_core::RunError::Unsupported(why)) if name == "python-asyncio" => {
+                assert!(why.contains("open-loop (--rate)"), "{why}");
+                continue;
+            }
+            other => other.unwrap_or_else(|e| panic!("{name}: {e}")),
+        };
+        // Nothing ends before the last message is due (119/600 s) and waited for.
+        assert!(started.elapsed() >= Duration::from_millis(199), "{name}: {:?}", started.elapsed());
+        let summary = spec.verify(&outcome).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rate = &summary.notes["rate"];
+        assert_eq!(rate["target_per_s"], 600.0, "{name}: {rate}");
+        let latency = summary.latency.unwrap();
+        // From the due time to the end of a 1 ms wait: never under the wait itself.
+        assert!(latency.p50 >= 1_000_000 && latency.p999.is_some(), "{name}: {latency:?}");
     }
 }

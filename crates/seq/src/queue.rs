@@ -2,9 +2,14 @@
 //! producers (in turn) put until the queue is full or they have nothing left, then consumers
 //! (in turn) take until it is empty, and again. That is the schedule a single thread is forced
 //! into: a put into a full queue can only proceed once the same thread has consumed. An
-//! unbounded queue is therefore filled completely before anything is consumed.
+//! unbounded queue is therefore filled completely before anything is consumed. Open loop, a
+//! put waits for its due time only when there is nothing to consume: the one thread takes a
+//! message, then puts whatever has come due meanwhile (late, and counted from its due time).
 
 use std::collections::VecDeque;
+use std::iter::{Peekable, StepBy};
+use std::ops::Range;
+use std::time::Instant;
 
 use shootout_core::queue::{Board, Capacity, ConsumerTally, Cost, Message, ProducerTally, cpu_work};
 use shootout_core::{QueueOutcome, QueueSpec, RunError};
@@ -17,19 +22,33 @@ pub(crate) fn run(_strategy: &crate::Sequential, spec: &QueueSpec) -> Result<Que
         Capacity::Unbounded => 0,
         Capacity::Bounded(_) => capacity,
     });
-    let mut producers: Vec<(ProducerTally, std::ops::Range<u64>)> =
-        (0..spec.producers).map(|p| (board.producer(), spec.producer_ids(p))).collect();
+    let mut producers: Vec<(ProducerTally, Peekable<StepBy<Range<u64>>>)> =
+        (0..spec.producers).map(|p| (board.producer(), spec.producer_ids(p).peekable())).collect();
     let mut consumers: Vec<ConsumerTally> = (0..spec.consumers).map(|_| board.consumer()).collect();
     let mut next_producer = 0;
     let mut next_consumer = 0;
     let mut remaining = spec.messages;
+    let open_loop = spec.rate.is_some();
 
     while remaining > 0 || !queue.is_empty() {
         // Put until full: producers take turns, one message each.
         while queue.len() < capacity && remaining > 0 {
             let (producer, ids) = &mut producers[next_producer];
+            let Some(&id) = ids.peek() else {
+                next_producer = (next_producer + 1) % spec.producers;
+                continue;
+            };
+            if let Some(due) = board.due(id) {
+                let now = Instant::now();
+                if due > now {
+                    if !queue.is_empty() {
+                        break; // consume while the next put is not yet due
+                    }
+                    std::thread::sleep(due - now);
+                }
+            }
+            ids.next();
             next_producer = (next_producer + 1) % spec.producers;
-            let Some(id) = ids.next() else { continue };
             if !spec.pacing.is_zero() {
                 std::thread::sleep(spec.pacing);
             }
@@ -54,6 +73,9 @@ pub(crate) fn run(_strategy: &crate::Sequential, spec: &QueueSpec) -> Result<Que
             }
             // The last acknowledgement is `join()` returning; nothing waits on it here.
             let _ = consumer.processed(message);
+            if open_loop {
+                break; // put what came due while this message was processed
+            }
         }
     }
 

@@ -1,7 +1,8 @@
-//! Open-loop load, the one method every strategy shares: the arrival schedule (item i is due at
-//! start + i/R, or at Poisson arrivals of rate R), and, after the clock stops, each item's
-//! latency from its *intended* time (corrected for coordinated omission, as wrk2 does), the
-//! late starts and the achieved rate, summarised by an HDR histogram.
+//! Open-loop load, the one method every strategy and workload (HTTP requests, queue messages)
+//! shares: the arrival schedule (item i is due at start + i/R, or at Poisson arrivals of rate
+//! R), and, after the clock stops, each item's latency from its *intended* time (corrected for
+//! coordinated omission, as wrk2 does), the late starts and the achieved rate, summarised by an
+//! HDR histogram.
 
 use std::time::Duration;
 
@@ -199,36 +200,93 @@ pub struct Item {
     pub counted: bool,
 }
 
+/// The starts of items against their schedule, tallied where they happen (one per queue
+/// producer, merged after the run) or from every item at once ([`analyse`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Starts {
+    pub count: u64,
+    /// The first and last start, on the run's clock.
+    pub first_ns: u64,
+    pub last_ns: u64,
+    /// Starts more than [`LATE_AFTER`] after their due time, and the latest of all.
+    pub late: u64,
+    pub late_max_ns: u64,
+    /// How late the sampled starts were (every start in [`analyse`], the timed messages of a
+    /// queue): their 99th percentile is the row's `late_p99_ns`.
+    pub late_samples: Vec<u64>,
+}
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts { count: 0, first_ns: u64::MAX, last_ns: 0, late: 0, late_max_ns: 0, late_samples: Vec::new() }
+    }
+}
+
+impl Starts {
+    /// One start at `start_ns` of an item due at `due_ns` (both on the run's clock); `sample`
+    /// keeps its lateness for the percentile.
+    #[inline]
+    pub fn record(&mut self, start_ns: u64, due_ns: u64, sample: bool) {
+        let late = start_ns.saturating_sub(due_ns);
+        self.count += 1;
+        self.first_ns = self.first_ns.min(start_ns);
+        self.last_ns = self.last_ns.max(start_ns);
+        if late > LATE_AFTER.as_nanos() as u64 {
+            self.late += 1;
+        }
+        self.late_max_ns = self.late_max_ns.max(late);
+        if sample {
+            self.late_samples.push(late);
+        }
+    }
+
+    /// Adds another tally's starts (another producer's).
+    pub fn merge(&mut self, other: &Starts) {
+        self.count += other.count;
+        self.first_ns = self.first_ns.min(other.first_ns);
+        self.last_ns = self.last_ns.max(other.last_ns);
+        self.late += other.late;
+        self.late_max_ns = self.late_max_ns.max(other.late_max_ns);
+        self.late_samples.extend_from_slice(&other.late_samples);
+    }
+
+    /// Items started per second, first to last start (the target when there is no span).
+    pub fn achieved_per_s(&self, rate: &Rate) -> f64 {
+        let (n, first, last) = (self.count, self.first_ns, self.last_ns);
+        if n > 1 && last > first { (n - 1) as f64 / ((last - first) as f64 / 1e9) } else { rate.per_sec }
+    }
+}
+
+impl OpenLoop {
+    /// The summary of a run: `latencies` from each (sampled) item's due time to its end, and
+    /// its starts.
+    pub fn summarise(rate: &Rate, latencies: impl IntoIterator<Item = u64>, starts: &Starts) -> OpenLoop {
+        let achieved_per_s = starts.achieved_per_s(rate);
+        OpenLoop {
+            latency: hdr_latency(latencies),
+            target_per_s: rate.per_sec,
+            achieved_per_s,
+            late: starts.late,
+            late_max_ns: starts.late_max_ns,
+            late_p99_ns: hdr_latency(starts.late_samples.iter().copied()).map_or(0, |h| h.p99),
+            kept: achieved_per_s >= KEPT_SHARE * rate.per_sec,
+        }
+    }
+}
+
 /// Each item's latency from its due time (not from when a worker got to it), its lateness,
 /// and the achieved rate. The schedule's start is the clock's origin.
 pub fn analyse(rate: &Rate, schedule: &Schedule, items: impl IntoIterator<Item = Item>) -> OpenLoop {
     let mut latencies = Vec::new();
-    let mut lateness = Vec::new();
-    let (mut first, mut last, mut n) = (u64::MAX, 0u64, 0u64);
+    let mut starts = Starts::default();
     for item in items {
         let due = schedule.due_ns(item.index) + 1;
-        let late = item.start_ns.saturating_sub(due);
-        lateness.push(late);
+        starts.record(item.start_ns, due, true);
         if item.counted {
             latencies.push(item.end_ns.saturating_sub(due));
         }
-        first = first.min(item.start_ns);
-        last = last.max(item.start_ns);
-        n += 1;
     }
-    let achieved_per_s =
-        if n > 1 && last > first { (n - 1) as f64 / ((last - first) as f64 / 1e9) } else { rate.per_sec };
-    let late_after = LATE_AFTER.as_nanos() as u64;
-    let late_hist = hdr_latency(lateness.iter().copied());
-    OpenLoop {
-        latency: hdr_latency(latencies),
-        target_per_s: rate.per_sec,
-        achieved_per_s,
-        late: lateness.iter().filter(|&&l| l > late_after).count() as u64,
-        late_max_ns: lateness.iter().copied().max().unwrap_or(0),
-        late_p99_ns: late_hist.map_or(0, |h| h.p99),
-        kept: achieved_per_s >= KEPT_SHARE * rate.per_sec,
-    }
+    OpenLoop::summarise(rate, latencies, &starts)
 }
 
 #[cfg(test)]

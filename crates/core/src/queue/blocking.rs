@@ -1,5 +1,6 @@
 //! The blocking producer body that threads and rayon share: one OS thread's block of ids,
-//! paced with `thread::sleep`, sent through the strategy's channel.
+//! paced with `thread::sleep` (open loop: each put waits for its due time), sent through the
+//! strategy's channel.
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ impl QueueSpec {
             if !self.pacing.is_zero() {
                 std::thread::sleep(self.pacing);
             }
+            board.wait_due(id);
             let message = tally.message(id);
             if !send(message) {
                 break; // no consumer is left; the joiner reports why

@@ -5,13 +5,16 @@
 //! written per message except the "with join" acknowledgement, whose cost is that variant's
 //! point. Every strategy pays for exactly the same measurement: on one message in `stride`, a
 //! timestamp in the producer's tally, a queue-length read, and a timestamp in the consumer's
-//! (matched by id in `verify`); two timestamps per message when the cost is not none.
+//! (matched by id in `verify`); two timestamps per message when the cost is not none. Open
+//! loop, the producer's stamp is the message's due time (computed, not read), and each
+//! producer tallies its own late starts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{ConsumerReport, Cost, Message, ProducerReport, QueueOutcome, QueueSpec};
+use crate::http::rate::{Schedule, Starts};
 
 /// What every producer and consumer of one run share: the clock origin and, with join, the
 /// acknowledgement count behind `join()`. Every unit holds an `Arc` of it, so the count of
@@ -26,11 +29,16 @@ pub struct Board {
     /// Written once per consumer, not per message.
     consumers_started: AtomicUsize,
     track_busy: bool,
+    /// Open loop: when each message is due, from `origin`.
+    schedule: Option<Schedule>,
 }
 
 impl Board {
     pub fn new(spec: &QueueSpec) -> Arc<Board> {
+        // Computed before the origin, so message 0 is not late by the schedule's own making.
+        let schedule = spec.rate.map(|r| r.schedule(spec.messages));
         Arc::new(Board {
+            schedule,
             origin: Instant::now(),
             stride: spec.stride(),
             messages: spec.messages as u64,
@@ -48,7 +56,31 @@ impl Board {
 
     /// A producer's tally; it holds a reference to the board until it is finished.
     pub fn producer(self: &Arc<Self>) -> ProducerTally {
-        ProducerTally { board: Arc::clone(self), report: ProducerReport::default() }
+        let report = ProducerReport {
+            starts: self.schedule.as_ref().map(|_| Starts::default()),
+            ..Default::default()
+        };
+        ProducerTally { board: Arc::clone(self), report }
+    }
+
+    /// Open loop: the instant message `id` is due (`None` in a closed-loop run). A producer
+    /// waits for it before the put; a put that starts later is late, and its latency still
+    /// counts from here.
+    #[inline]
+    pub fn due(&self, id: u64) -> Option<Instant> {
+        let schedule = self.schedule.as_ref()?;
+        Some(self.origin + Duration::from_nanos(schedule.due_ns(id as usize)))
+    }
+
+    /// Blocks the calling thread until message `id` is due (at once in a closed-loop run).
+    #[inline]
+    pub fn wait_due(&self, id: u64) {
+        if let Some(due) = self.due(id) {
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+        }
     }
 
     /// A consumer's tally: counts the consumer as started.
@@ -87,10 +119,20 @@ pub struct ProducerTally {
 
 impl ProducerTally {
     /// The message for `id`; if `id` is a multiple of the stride, this producer notes when
-    /// it is about to send it.
+    /// it is about to send it. Open loop (called once the message is due), it notes the
+    /// message's due time instead, and tallies how late this put starts.
     #[inline]
     pub fn message(&mut self, id: u64) -> Message {
-        if id & (self.board.stride - 1) == 0 {
+        let timed = id & (self.board.stride - 1) == 0;
+        // One branch on the tally's own field: the closed-loop path stays as it was.
+        if let Some(starts) = &mut self.report.starts {
+            // `starts` exists only with a schedule (see `Board::producer`).
+            let due = self.board.schedule.as_ref().map_or(0, |s| s.due_ns(id as usize)) + 1;
+            starts.record(self.board.now_ns(), due, timed);
+            if timed {
+                self.report.sent_at.push((id, due));
+            }
+        } else if timed {
             self.report.sent_at.push((id, self.board.now_ns()));
         }
         Message { id }

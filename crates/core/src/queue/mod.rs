@@ -18,10 +18,10 @@ mod spec;
 mod verify;
 
 pub use board::{Board, Busy, ConsumerTally, ProducerTally, Tripwire};
-pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, SCALING, cases};
+pub use cases::{QUICK_BOUNDED_1, QUICK_MESSAGES, QUICK_WAIT_MESSAGES, SCALING, cases, rate_sweep};
 pub use ideal::calibrate;
 pub use spec::{
     Capacity, ConsumerReport, Cost, LATENCY_SAMPLES, MAX_CAPACITY, MAX_CONSUMERS, MAX_CPU_ITERATIONS,
-    MAX_MESSAGES, MAX_PRODUCERS, MAX_WAIT, Message, ProducerReport, QueueOutcome, QueueSpec, cpu_work,
-    id_hash,
+    MAX_MESSAGES, MAX_OPEN_LOOP_MESSAGES, MAX_PRODUCERS, MAX_WAIT, Message, ProducerReport, QueueOutcome,
+    QueueSpec, cpu_work, id_hash,
 };

@@ -28,6 +28,9 @@ pub const MAX_WAIT: Duration = Duration::from_secs(1);
 /// 16,384 (one message in 32 at M = 1M) the stamps alone cost async-channel's fast runs 30 %
 /// against a program without them; at 2,048 the difference is within the runs' noise.
 pub const LATENCY_SAMPLES: u64 = 2_048;
+/// Open loop: every message has a due time, held for the run (8 bytes each) — a million
+/// messages is 1 s of schedule at the highest rate, 17 minutes at 1,000/s.
+pub const MAX_OPEN_LOOP_MESSAGES: usize = 1_000_000;
 
 /// The channel's capacity B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +114,7 @@ impl Cost {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct QueueSpec {
     /// M: how many messages, ids `0..M`, split into contiguous blocks among the producers.
     pub messages: usize,
@@ -131,6 +134,11 @@ pub struct QueueSpec {
     /// with nothing shared per message.
     #[serde(default)]
     pub join: bool,
+    /// Open loop: the run's message i (over all producers) is due at start + i/R, and its
+    /// latency runs from then to its consumer's acknowledgement (`None`: closed loop, each
+    /// producer puts as fast as the queue takes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<crate::http::Rate>,
 }
 
 /// One message on the channel: its id, nothing else (8 bytes, as in a channel's own benchmark).
@@ -148,8 +156,10 @@ pub struct ProducerReport {
     pub sent: u64,
     /// The longest queue it saw right after its timed sends.
     pub peak_depth: usize,
-    /// (id, ns since the run began) just before each timed send.
+    /// (id, ns since the run began) just before each timed send; open loop: its due time.
     pub sent_at: Vec<(u64, u64)>,
+    /// Open loop: when this producer's puts started against their due times.
+    pub starts: Option<crate::http::rate::Starts>,
 }
 
 /// What one consumer reports when it is joined: an order-independent record of the ids it
@@ -234,7 +244,14 @@ impl QueueSpec {
             cost: Cost::None,
             pacing: Duration::ZERO,
             join: false,
+            rate: None,
         }
+    }
+
+    /// The same messages put open-loop at `rate`.
+    pub fn with_rate(mut self, rate: crate::http::Rate) -> Self {
+        self.rate = Some(rate);
+        self
     }
 
     /// The "with join" variant: `task_done` per message, `join()` before closing.
@@ -264,7 +281,7 @@ impl QueueSpec {
     }
 
     /// `queue/mpsc/p=4/c=1/b=1024/m=200000`, then `/cpu=K` or `/wait=D`, then `/pace=D`, then
-    /// `/join`.
+    /// `/join`, then the rate (`/rate=2000`).
     pub fn case_name(&self) -> String {
         let mut name = format!(
             "queue/{}/p={}/c={}/b={}/m={}",
@@ -285,15 +302,23 @@ impl QueueSpec {
         if self.join {
             name.push_str("/join");
         }
+        if let Some(rate) = &self.rate {
+            name.push_str(&rate.suffix());
+        }
         name
     }
 
-    /// The ids producer `p` sends: its contiguous block of `0..M`.
-    pub fn producer_ids(&self, p: usize) -> std::ops::Range<u64> {
+    /// The ids producer `p` sends: its contiguous block of `0..M`; open loop, every P-th id
+    /// from `p` (id i is the run's message i, due at i/R, so the producers take turns).
+    pub fn producer_ids(&self, p: usize) -> std::iter::StepBy<std::ops::Range<u64>> {
         let m = self.messages as u64;
         let n = self.producers as u64;
         let p = p as u64;
-        (p * m / n)..((p + 1) * m / n)
+        if self.rate.is_some() {
+            (p.min(m)..m).step_by(n as usize)
+        } else {
+            ((p * m / n)..((p + 1) * m / n)).step_by(1)
+        }
     }
 
     /// One id in `stride` is timed (ids that are multiples of it): a power of two, so a
@@ -343,6 +368,15 @@ impl WorkloadSpec for QueueSpec {
                 }
             }
         }
+        if let Some(rate) = &self.rate {
+            rate.validate()?;
+            check_range("--messages (with --rate)", self.messages as u64, 1, MAX_OPEN_LOOP_MESSAGES as u64)?;
+            if !self.pacing.is_zero() {
+                return Err(SpecError::new(
+                    "--pacing and --rate both set when puts happen: give one (--rate puts message i at i/R)",
+                ));
+            }
+        }
         if self.pacing > MAX_WAIT {
             return Err(SpecError::new(format!(
                 "--pacing must be at most {}, got {}",
@@ -378,6 +412,8 @@ impl WorkloadSpec for QueueSpec {
             "cost": self.cost.name(),
             "pacing_ms": self.pacing.as_secs_f64() * 1e3,
             "latency_stride": self.stride(),
+            "rate": self.rate.map(|r| r.per_sec),
+            "arrival": self.rate.map(|r| r.arrival),
         })
     }
 
@@ -418,6 +454,15 @@ mod tests {
         assert!(ok.with_cost(Cost::Wait(Duration::from_secs(2))).validate().is_err());
         assert!(ok.with_cost(Cost::Cpu(0)).validate().is_err());
         assert!(ok.with_pacing(Duration::from_secs(2)).validate().is_err());
+        // Open loop: a valid rate, at most a million due times, and no pacing besides.
+        let rate = crate::http::Rate::fixed(100.0);
+        assert!(ok.with_rate(rate).validate().is_ok());
+        assert!(ok.with_rate(crate::http::Rate::fixed(0.0)).validate().is_err());
+        let huge = QueueSpec { messages: MAX_OPEN_LOOP_MESSAGES + 1, ..ok }.with_rate(rate);
+        assert!(huge.validate().unwrap_err().to_string().starts_with("--messages (with --rate)"));
+        let paced = ok.with_pacing(Duration::from_millis(1)).with_rate(rate);
+        assert!(paced.validate().unwrap_err().to_string().contains("--pacing and --rate"));
+        assert_eq!(ok.with_rate(rate).case_name(), "queue/spsc/p=1/c=1/b=4/m=10/rate=100");
     }
 
     #[test]
@@ -440,8 +485,11 @@ mod tests {
     #[test]
     fn producers_split_the_ids() {
         let s = spec(10, 3, 1);
-        let ranges: Vec<_> = (0..3).map(|p| s.producer_ids(p)).collect();
-        assert_eq!(ranges, vec![0..3, 3..6, 6..10]);
+        let ids = |s: &QueueSpec| (0..3).map(|p| s.producer_ids(p).collect()).collect::<Vec<Vec<u64>>>();
+        assert_eq!(ids(&s), vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8, 9]]);
+        // Open loop: the producers take turns, so ids come due in order across them.
+        let open = s.with_rate(crate::http::Rate::fixed(100.0));
+        assert_eq!(ids(&open), vec![vec![0, 3, 6, 9], vec![1, 4, 7], vec![2, 5, 8]]);
         assert_eq!(s.expected_fingerprint().1, 45);
         assert_eq!(spec(7, 1, 1).expected_fingerprint().1, 21);
     }

@@ -1,6 +1,8 @@
 //! Queue verification: every message processed exactly once (count, sum and hash of the ids),
 //! every producer and consumer joined after a clean shutdown, the latency samples, the queue
-//! depth within its capacity — checked without trusting the strategy's tallies.
+//! depth within its capacity — checked without trusting the strategy's tallies. Open loop, the
+//! producers' stamps must be the schedule's due times, and latency runs from them (HDR
+//! histogram, as for HTTP), with the producers' late starts and the achieved rate.
 
 use super::{Cost, QueueOutcome, QueueSpec};
 use crate::spec::{Latency, Summary, Throughput};
@@ -80,13 +82,39 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     }
     sent.sort_unstable();
     received.sort_unstable();
+    let schedule = spec.rate.map(|r| r.schedule(spec.messages));
     let mut latencies = Vec::with_capacity(sent.len());
     for (&(id, at), &(rid, done)) in sent.iter().zip(&received) {
         if id != rid || !id.is_multiple_of(outcome.stride) {
             return Err(format!("timed message {id} was not processed exactly once (found {rid})"));
         }
+        // Open loop: latency from the due time, whenever the put actually happened.
+        if let Some(due) = schedule.as_ref().map(|s| s.due_ns(id as usize) + 1)
+            && at != due
+        {
+            return Err(format!("timed message {id} is stamped {at} ns, but it was due at {due} ns"));
+        }
         latencies.push(done.saturating_sub(at));
     }
+    let open = match &spec.rate {
+        None => None,
+        Some(rate) => {
+            let mut starts = crate::http::rate::Starts::default();
+            for (at, p) in outcome.producers.iter().enumerate() {
+                let Some(s) = &p.starts else {
+                    return Err(format!("producer {at} tallied no starts against the schedule (open loop)"));
+                };
+                starts.merge(s);
+            }
+            if starts.count != spec.messages as u64 {
+                return Err(format!(
+                    "{} puts started against the schedule, expected {}",
+                    starts.count, spec.messages
+                ));
+            }
+            Some(crate::http::rate::OpenLoop::summarise(rate, latencies.iter().copied(), &starts))
+        }
+    };
 
     let peak_depth = outcome.producers.iter().map(|p| p.peak_depth).max().unwrap_or(0);
     let limit = spec.capacity.limit(spec.messages);
@@ -121,16 +149,22 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     notes.insert("consumers_joined".to_string(), serde_json::json!(outcome.consumers.len()));
     notes.insert("latency_samples".to_string(), serde_json::json!(latencies.len()));
     notes.insert("latency_stride".to_string(), serde_json::json!(outcome.stride));
+    if let Some(open) = &open {
+        notes.insert("rate".to_string(), open.note());
+        if let Some(warning) = open.warning() {
+            notes.insert("warning".to_string(), warning.into());
+        }
+    }
     Ok(Summary {
         peak_in_flight: (spec.cost != Cost::None).then_some(peak_busy),
         throughput: Some(Throughput { unit: "msg/s".to_string(), count: spec.messages as u64 }),
-        latency: Some(Latency {
+        latency: open.and_then(|o| o.latency).or(Some(Latency {
             p50: percentile(&latencies, 0.50),
             p90: percentile(&latencies, 0.90),
             p99: percentile(&latencies, 0.99),
             max: latencies.last().copied().unwrap_or(0),
             p999: None,
-        }),
+        })),
         notes,
     })
 }

@@ -231,6 +231,13 @@ impl Strategy for External {
     }
 
     fn queue(&self, spec: &QueueSpec) -> Result<QueueOutcome, RunError> {
+        // As for HTTP: the protocol sends no due times, so a program would put closed-loop.
+        if spec.rate.is_some() {
+            return Err(RunError::Unsupported(format!(
+                "{} has no open-loop (--rate) producer: the external protocol sends no schedule yet",
+                self.name
+            )));
+        }
         let (value, window) = self.call(Spec::Queue(*spec), None)?;
         self.decode::<WireQueue>(value)?.into_outcome(&window).map_err(wrong(self.name))
     }
