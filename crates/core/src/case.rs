@@ -107,6 +107,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_case_caps_the_runs_repetitions_never_raises_them() {
+        let spec = crate::Spec::Sleep(crate::SleepSpec::new(
+            5,
+            std::time::Duration::from_secs(1),
+            crate::SleepMode::Timer,
+        ));
+        let plain = Case::new("sleep/timer/n=5/d=1s", spec);
+        assert_eq!(plain.repeats(5), 5);
+        let capped = plain.max_repeat(TUTORIAL_REPEAT);
+        assert_eq!(capped.repeats(5), 3);
+        assert_eq!(capped.repeats(1), 1);
+    }
+
+    #[test]
     fn presets_parse() {
         assert_eq!(Preset::parse("quick").unwrap(), Preset::Quick);
         assert_eq!(Preset::parse("full").unwrap(), Preset::Full);

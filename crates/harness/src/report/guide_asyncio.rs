@@ -7,6 +7,7 @@ use shootout_core::results::{CaseResult, Stats, Status};
 use super::cases::{CaseView, measured};
 use super::format::{count, duration, join_and, plural, ratio};
 use super::ranking::{fine_grained, geomean};
+use super::tie::{MIN_EFFECT, Verdict, compare_rows};
 
 /// The asyncio reference column.
 pub const PYTHON: &str = "python-asyncio";
@@ -194,9 +195,23 @@ pub fn tutorial_lines(views: &[CaseView<'_>]) -> Vec<String> {
                 .filter_map(|r| Some((*r, measured(r)?)))
                 .min_by_key(|(_, s)| s.median)
         });
-        let rust = match rust {
-            Some((row, s)) => format!("{} {}", row.strategy, long(s.median as f64)),
-            None => "not measured".into(),
+        let rust = match (rust, view) {
+            (Some((row, s)), Some(v)) => {
+                // Which one is "best" is noise when others tie with it (five 1 s sleeps).
+                let ties = v
+                    .rows
+                    .iter()
+                    .filter(|r| !is_external(&r.strategy) && !std::ptr::eq(**r, row) && measured(r).is_some())
+                    .filter(|r| compare_rows(row, r, MIN_EFFECT).is_some_and(|(_, v)| v == Verdict::Tie))
+                    .count();
+                let also = if ties > 0 {
+                    format!(" ({} within noise of it)", plural(ties, "other"))
+                } else {
+                    String::new()
+                };
+                format!("{} {}{also}", row.strategy, long(s.median as f64))
+            }
+            _ => "not measured".into(),
         };
         let mut line = format!(
             "**Tutorial: {}** — the tutorials: {}. Measured here (`{}`): {PYTHON} {}; best Rust strategy {}; \
