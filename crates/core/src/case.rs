@@ -21,7 +21,16 @@ pub struct Case {
     /// `--workers 1,2,…` re-runs every case.
     #[serde(default)]
     pub scaling: bool,
+    /// At most this many timed repetitions (`None`: the run's R). For cases whose every run is
+    /// seconds of waiting with a spread far under that (the tutorials' 1 s figures), so the
+    /// full preset stays its length; a smaller `--repeat` still wins.
+    #[serde(default)]
+    pub max_repeat: Option<usize>,
 }
+
+/// Timed repetitions of the tutorials' figures (see [`Case::max_repeat`]): each run is seconds
+/// of waiting whose spread is milliseconds, so three give a median at half the full preset's cost.
+pub const TUTORIAL_REPEAT: usize = 3;
 
 fn yes() -> bool {
     true
@@ -29,7 +38,7 @@ fn yes() -> bool {
 
 impl Case {
     pub fn new(name: impl Into<String>, spec: Spec) -> Self {
-        Case { name: name.into(), spec, bench: true, scaling: false }
+        Case { name: name.into(), spec, bench: true, scaling: false, max_repeat: None }
     }
 
     /// A case the full preset's worker sweep runs at every W (see [`Case::scaling`]).
@@ -42,6 +51,17 @@ impl Case {
     pub fn runner_only(mut self) -> Self {
         self.bench = false;
         self
+    }
+
+    /// A case timed at most `r` times (see [`Case::max_repeat`]).
+    pub fn max_repeat(mut self, r: usize) -> Self {
+        self.max_repeat = Some(r);
+        self
+    }
+
+    /// The timed repetitions this case gets in a run of `repeat`.
+    pub fn repeats(&self, repeat: usize) -> usize {
+        self.max_repeat.map_or(repeat, |r| r.min(repeat))
     }
 
     pub fn workload(&self) -> Workload {
@@ -85,6 +105,20 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_case_caps_the_runs_repetitions_never_raises_them() {
+        let spec = crate::Spec::Sleep(crate::SleepSpec::new(
+            5,
+            std::time::Duration::from_secs(1),
+            crate::SleepMode::Timer,
+        ));
+        let plain = Case::new("sleep/timer/n=5/d=1s", spec);
+        assert_eq!(plain.repeats(5), 5);
+        let capped = plain.max_repeat(TUTORIAL_REPEAT);
+        assert_eq!(capped.repeats(5), 3);
+        assert_eq!(capped.repeats(1), 1);
+    }
 
     #[test]
     fn presets_parse() {

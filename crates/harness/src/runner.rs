@@ -215,7 +215,10 @@ pub fn run_case(
 
     for round in 0..=plan.repeat {
         for (entry, slot) in plan.strategies.iter().zip(slots.iter_mut()) {
-            if !slot.live || (round > 1 && slot.spent >= plan.repeat_budget) {
+            if !slot.live
+                || round > case.repeats(plan.repeat)
+                || (round > 1 && slot.spent >= plan.repeat_budget)
+            {
                 on(Event::Unneeded);
                 continue;
             }

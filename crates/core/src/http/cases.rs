@@ -36,7 +36,36 @@ pub fn cases(preset: Preset) -> Vec<Case> {
             specs.extend(rate_sweep());
         }
     }
-    specs.into_iter().map(|spec| Case::new(spec.case_name(), crate::Spec::Http(spec))).collect()
+    let tutorial = if preset == Preset::Full { tutorial_cases() } else { Vec::new() };
+    specs
+        .into_iter()
+        .map(|spec| Case::new(spec.case_name(), crate::Spec::Http(spec)))
+        .chain(tutorial)
+        .collect()
+}
+
+/// The tutorials' HTTP figures at their size: M = 1,000 and M = 10,000 calls to a server that
+/// sleeps L = 1 s, all at once (C = M, the tutorials' `gather` over every call), so the floor is
+/// 1 s. Serial (≈ M s) is the sequential row, which the budget skips with its prediction.
+///
+/// Keep-alive (`reuse`), as the tutorials' one `aiohttp.ClientSession` does; at C = M each
+/// connection carries exactly one request, so this differs from `fresh` only in who closes
+/// first. aiohttp's default connector admits 100 connections at a time (`TCPConnector(limit=100)`),
+/// which would make the tutorial's own code take ⌈M/100⌉ × L (10 s, 100 s), not ≈ 1 s: C = M
+/// measures the figure the tutorials state. Full preset only, with three timed repetitions at
+/// M = 1,000 and two at M = 10,000 (each run is 1 s of waiting plus M connects).
+pub fn tutorial_cases() -> Vec<Case> {
+    [1_000, 10_000]
+        .into_iter()
+        .map(|m| {
+            let spec = HttpSpec::new(m, m, Duration::from_secs(1));
+            // 10,000 connects make each run 3–6 s (python-asyncio ~15 s) on 2 loaded cores:
+            // two timed runs keep the three figures near 4 minutes over the full preset.
+            let repeat =
+                if m >= 10_000 { crate::case::TUTORIAL_REPEAT - 1 } else { crate::case::TUTORIAL_REPEAT };
+            Case::new(spec.case_name(), crate::Spec::Http(spec)).max_repeat(repeat)
+        })
+        .collect()
 }
 
 /// The full preset's open-loop sweep at L = 10 ms, C ≤ 100 (capacity C/L = 10,000 req/s):
@@ -79,5 +108,16 @@ mod tests {
         assert!(cases(Preset::Quick).iter().any(|c| c.name == "http/reuse/m=1000/c=100/l=10ms"));
         assert!(cases(Preset::Full).iter().any(|c| c.name == "http/reuse/m=400/c=100/l=10ms/rate=25600"));
         assert!(!cases(Preset::Quick).iter().any(|c| c.name.contains("/rate=")));
+    }
+
+    #[test]
+    fn the_tutorial_cases_are_in_full_only() {
+        let names = ["http/reuse/m=1000/c=1000/l=1s", "http/reuse/m=10000/c=10000/l=1s"];
+        let tutorial: Vec<String> = tutorial_cases().into_iter().map(|c| c.name).collect();
+        assert_eq!(tutorial, names);
+        for name in names {
+            assert!(cases(Preset::Full).iter().any(|c| c.name == name && c.max_repeat.is_some()));
+            assert!(!cases(Preset::Quick).iter().any(|c| c.name == name));
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::{SleepMode, SleepSpec};
-use crate::case::{Case, Preset};
+use crate::case::{Case, Preset, TUTORIAL_REPEAT};
 
 /// The full-preset cases its worker sweep re-runs at every W (the scaling charts); see
 /// [`Case::scaling`]. `catalog`'s tests check each name exists.
@@ -41,5 +41,33 @@ pub fn cases(preset: Preset) -> Vec<Case> {
         let spec = SleepSpec::new(1, Duration::from_millis(ms), SleepMode::Timer);
         cases.push(Case::new(format!("sleep/baseline/d={ms}ms"), crate::Spec::Sleep(spec)));
     }
+    if preset == Preset::Full {
+        cases.extend(tutorial_cases());
+    }
     cases
+}
+
+/// The tutorials' own first figure, at their size: five tasks that each sleep 1 s (sequential
+/// 5 s, `asyncio.gather` 1 s). Full preset only; three timed repetitions, since each run is
+/// 1 s (5 s for sequential) of waiting whose spread is milliseconds. The decision guide's
+/// "coming from asyncio" lines read this case by name.
+pub fn tutorial_cases() -> Vec<Case> {
+    let spec = SleepSpec::new(5, Duration::from_secs(1), SleepMode::Timer);
+    vec![Case::new(spec.case_name(), crate::Spec::Sleep(spec)).max_repeat(TUTORIAL_REPEAT)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tutorial_case_is_in_full_only() {
+        let name = "sleep/timer/n=5/d=1s";
+        assert_eq!(tutorial_cases()[0].name, name);
+        assert!(cases(Preset::Full).iter().any(|c| c.name == name && c.max_repeat == Some(TUTORIAL_REPEAT)));
+        assert!(!cases(Preset::Quick).iter().any(|c| c.name == name));
+        for case in tutorial_cases() {
+            case.spec.validate().unwrap();
+        }
+    }
 }

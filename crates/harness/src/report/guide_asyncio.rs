@@ -1,11 +1,13 @@
 //! The decision guide's "coming from asyncio" lines: for each workload, python-asyncio's
-//! verified time beside the best Rust strategy's on the same cases, read from the results.
+//! verified time beside the best Rust strategy's on the same cases, and the tutorials' own
+//! figures beside both, read from the results.
 
-use shootout_core::results::{CaseResult, Stats};
+use shootout_core::results::{CaseResult, Stats, Status};
 
 use super::cases::{CaseView, measured};
-use super::format::{duration, join_and, plural, ratio};
+use super::format::{count, duration, join_and, plural, ratio};
 use super::ranking::{fine_grained, geomean};
+use super::tie::{MIN_EFFECT, Verdict, compare_rows};
 
 /// The asyncio reference column.
 pub const PYTHON: &str = "python-asyncio";
@@ -15,7 +17,8 @@ fn is_external(strategy: &str) -> bool {
     strategy.starts_with("python-")
 }
 
-/// One line per workload whose cases include a python-asyncio row; none when no case does.
+/// One line per workload whose cases include a python-asyncio row (none when no case does),
+/// then the tutorials' figures when the results hold their cases.
 pub fn coming_from_asyncio(views: &[CaseView<'_>]) -> Vec<String> {
     let mut lines = Vec::new();
     for workload in ["sleep", "fan-out", "http", "queue"] {
@@ -89,6 +92,152 @@ pub fn coming_from_asyncio(views: &[CaseView<'_>]) -> Vec<String> {
         line.push('.');
         lines.push(line);
     }
+    lines.extend(tutorial_lines(views));
+    lines
+}
+
+/// One figure of the Python asyncio tutorials this project grew from (README), as they state it.
+pub struct Figure {
+    /// The case that reproduces it (core's `tutorial_cases`, full preset).
+    pub case: &'static str,
+    pub what: &'static str,
+    /// The tutorials' claim, serial then concurrent.
+    pub claim: &'static str,
+    /// Connections the tutorials' code opens at once with aiohttp's default connector
+    /// (`TCPConnector(limit=100)`), for the HTTP figures: their own code's floor is
+    /// ⌈M / 100⌉ × L, not the ≈ 1 s they state.
+    pub aiohttp_pool: Option<u64>,
+}
+
+/// The tutorials' figures, in the order the guide gives them.
+pub const FIGURES: &[Figure] = &[
+    Figure {
+        case: "sleep/timer/n=5/d=1s",
+        what: "five tasks that each sleep 1 s",
+        claim: "sequential 5 s, `asyncio.gather` 1 s",
+        aiohttp_pool: None,
+    },
+    Figure {
+        case: "http/reuse/m=1000/c=1000/l=1s",
+        what: "1,000 HTTP calls to a server that sleeps 1 s",
+        claim: "serial ≈ 1,000 s, concurrent (all at once with `gather`) ≈ 1 s",
+        aiohttp_pool: Some(100),
+    },
+    Figure {
+        case: "http/reuse/m=10000/c=10000/l=1s",
+        what: "10,000 HTTP calls to a server that sleeps 1 s",
+        claim: "serial ≈ 10,000 s, concurrent ≈ 1 s (plus what 10,000 connections cost)",
+        aiohttp_pool: Some(100),
+    },
+];
+
+/// The strategy whose time is the tutorials' "serial".
+const SERIAL: &str = "sequential";
+
+/// A time of seconds and more, readable at a glance: `5.01 s`, `1,002 s (16.7 min)`,
+/// `10,016 s (2.8 h)`.
+fn long(ns: f64) -> String {
+    let s = ns / 1e9;
+    match s {
+        _ if s >= 7_200.0 => format!("{} s ({:.1} h)", count(s.round() as u64), s / 3_600.0),
+        _ if s >= 100.0 => format!("{} s ({:.1} min)", count(s.round() as u64), s / 60.0),
+        _ => duration(ns),
+    }
+}
+
+/// The verified time of `strategy` in `view`, or "not measured" with the row's status.
+fn measured_text(view: Option<&CaseView<'_>>, strategy: &str) -> String {
+    let row = view.and_then(|v| v.row(strategy));
+    match row.and_then(|r| Some((r, measured(r)?))) {
+        Some((_, s)) => long(s.median as f64),
+        None => match row {
+            Some(r) => format!("not measured ({})", r.status.name()),
+            None => "not measured".into(),
+        },
+    }
+}
+
+/// The serial figure: sequential's verified time, or the prediction the budget skipped it with.
+fn serial_text(view: Option<&CaseView<'_>>) -> String {
+    let row = view.and_then(|v| v.row(SERIAL));
+    match row {
+        Some(r) if measured(r).is_some() => format!("{SERIAL} {} (measured)", measured_text(view, SERIAL)),
+        Some(r) if r.status == Status::Skipped && r.predicted_ns.is_some() => format!(
+            "{SERIAL} predicted {} (not run: over the run's budget)",
+            long(r.predicted_ns.unwrap_or(0) as f64)
+        ),
+        _ => format!("{SERIAL} {}", measured_text(view, SERIAL)),
+    }
+}
+
+/// A heading line and one line per tutorial figure, when the results hold any figure's case
+/// (none otherwise: the quick preset has none). A figure whose rows are missing or did not
+/// verify says "not measured"; no number is ever filled in.
+pub fn tutorial_lines(views: &[CaseView<'_>]) -> Vec<String> {
+    // The full preset names its cases at the machine's W (`…/w=2`): the figure is the base name.
+    let find = |case: &str| views.iter().find(|v| super::sweep_base(v.name) == case && !v.other_w);
+    if FIGURES.iter().all(|f| find(f.case).is_none()) {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        "**Coming from asyncio: the tutorials' own figures.** The Python asyncio tutorials this project grew \
+         from state the figures below; each line puts their claim beside python-asyncio and the best Rust \
+         strategy measured here (verified rows only), and the serial figure: sequential's measured time, or \
+         its prediction where the budget skipped it."
+            .to_string(),
+    ];
+    for f in FIGURES {
+        let view = find(f.case);
+        let rust = view.and_then(|v| {
+            v.rows
+                .iter()
+                .filter(|r| !is_external(&r.strategy) && r.strategy != SERIAL)
+                .filter_map(|r| Some((*r, measured(r)?)))
+                .min_by_key(|(_, s)| s.median)
+        });
+        let rust = match (rust, view) {
+            (Some((row, s)), Some(v)) => {
+                // Which one is "best" is noise when others tie with it (five 1 s sleeps).
+                let ties = v
+                    .rows
+                    .iter()
+                    .filter(|r| !is_external(&r.strategy) && !std::ptr::eq(**r, row) && measured(r).is_some())
+                    .filter(|r| compare_rows(row, r, MIN_EFFECT).is_some_and(|(_, v)| v == Verdict::Tie))
+                    .count();
+                let also = if ties > 0 {
+                    format!(" ({} within noise of it)", plural(ties, "other"))
+                } else {
+                    String::new()
+                };
+                format!("{} {}{also}", row.strategy, long(s.median as f64))
+            }
+            _ => "not measured".into(),
+        };
+        let mut line = format!(
+            "**Tutorial: {}** — the tutorials: {}. Measured here (`{}`): {PYTHON} {}; best Rust strategy {}; \
+             serial: {}",
+            f.what,
+            f.claim,
+            f.case,
+            measured_text(view, PYTHON),
+            rust,
+            serial_text(view)
+        );
+        if let (Some(pool), Some(v)) = (f.aiohttp_pool, view)
+            && let (Some(m), Some(l)) =
+                (v.size(), v.rows.first().and_then(|r| super::param_f64(r, "latency_ms")))
+        {
+            line.push_str(&format!(
+                ". The tutorials' code as written, on one aiohttp session, holds at most {pool} connections \
+                 (aiohttp's default connector): ⌈{}/{pool}⌉ × {} = {} by arithmetic, not measured",
+                count(m),
+                duration(l * 1e6),
+                long(m.div_ceil(pool) as f64 * l * 1e6)
+            ));
+        }
+        line.push('.');
+        lines.push(line);
+    }
     lines
 }
 
@@ -136,5 +285,105 @@ mod tests {
              sleep/timer/n=100/d=10ms: python-asyncio 40.0 ms against tokio 10.0 ms; python-asyncio did not \
              complete sleep/blocking/n=100/d=10ms (timeout)."
         );
+    }
+
+    fn http_row(
+        strategy: &str,
+        status: Status,
+        median_ms: Option<u64>,
+        predicted_s: Option<u64>,
+    ) -> CaseResult {
+        let params = serde_json::json!({"requests": 1000, "concurrency": 1000, "latency_ms": 1000.0});
+        let mut r = CaseResult::empty("http", FIGURES[1].case, params, strategy, 3);
+        r.status = status;
+        if let Some(ms) = median_ms {
+            let ns = ms * 1_000_000;
+            r.verified = status == Status::Ok;
+            r.wall_ns = Some(Stats { median: ns, min: ns, max: ns });
+        }
+        r.predicted_ns = predicted_s.map(|s| s * 1_000_000_000);
+        r
+    }
+
+    #[test]
+    fn a_tutorial_figure_beside_python_the_best_rust_strategy_and_the_serial_prediction() {
+        let rows = [
+            http_row("sequential", Status::Skipped, None, Some(1_002)),
+            http_row("threads", Status::Ok, Some(1_150), None),
+            http_row("tokio", Status::Ok, Some(1_020), None),
+            // Faster, but not verified: never the best.
+            http_row("smol", Status::Failed, Some(900), None),
+            http_row(PYTHON, Status::Ok, Some(1_400), None),
+        ];
+        let views: Vec<CaseView<'_>> = CaseView::of(rows.iter().collect()).into_iter().collect();
+        let lines = tutorial_lines(&views);
+        // The heading, then every figure: the two not in the results say so.
+        assert_eq!(lines.len(), 1 + FIGURES.len(), "{lines:#?}");
+        assert!(lines[0].starts_with("**Coming from asyncio: the tutorials' own figures.**"));
+        assert_eq!(
+            lines[2],
+            "**Tutorial: 1,000 HTTP calls to a server that sleeps 1 s** — the tutorials: serial ≈ 1,000 s, \
+             concurrent (all at once with `gather`) ≈ 1 s. Measured here (`http/reuse/m=1000/c=1000/l=1s`): \
+             python-asyncio 1.40 s; best Rust strategy tokio 1.02 s; serial: sequential predicted 1,002 s \
+             (16.7 min) (not run: over the run's budget). The tutorials' code as written, on one aiohttp \
+             session, holds at most 100 connections (aiohttp's default connector): ⌈1,000/100⌉ × 1.00 s = \
+             10.0 s by arithmetic, not measured."
+        );
+        // Figures whose case is not in the results: "not measured", never a number.
+        assert_eq!(
+            lines[1],
+            "**Tutorial: five tasks that each sleep 1 s** — the tutorials: sequential 5 s, `asyncio.gather` 1 s. \
+             Measured here (`sleep/timer/n=5/d=1s`): python-asyncio not measured; best Rust strategy not \
+             measured; serial: sequential not measured."
+        );
+        assert!(
+            lines[3].contains("python-asyncio not measured; best Rust strategy not measured"),
+            "{}",
+            lines[3]
+        );
+    }
+
+    #[test]
+    fn a_missing_or_failed_python_row_is_not_measured_and_a_run_serial_row_is_measured() {
+        let mut seq = http_row("sequential", Status::Ok, Some(5_010), None);
+        seq.case = FIGURES[0].case.into();
+        let mut tokio = http_row("tokio", Status::Ok, Some(1_001), None);
+        tokio.case = FIGURES[0].case.into();
+        let mut py = http_row(PYTHON, Status::Timeout, None, None);
+        py.case = FIGURES[0].case.into();
+        // As the full preset names it, at the machine's W.
+        let (seq, tokio, py) = [seq, tokio, py]
+            .map(|mut r| {
+                r.case.push_str("/w=2");
+                r
+            })
+            .into();
+        let rows = [seq, tokio, py];
+        let views: Vec<CaseView<'_>> = CaseView::of(rows.iter().collect()).into_iter().collect();
+        let lines = tutorial_lines(&views);
+        assert!(
+            lines[1].contains("python-asyncio not measured (timeout); best Rust strategy tokio 1.00 s; serial: sequential 5.01 s (measured)"),
+            "{}",
+            lines[1]
+        );
+        // Without the python row at all.
+        let views: Vec<CaseView<'_>> = CaseView::of(rows[..2].iter().collect()).into_iter().collect();
+        assert!(tutorial_lines(&views)[1].contains("python-asyncio not measured;"));
+    }
+
+    #[test]
+    fn no_tutorial_case_no_lines() {
+        let rows = [row("sleep/timer/n=100/d=10ms", "tokio", Some(10))];
+        let views: Vec<CaseView<'_>> = CaseView::of(rows.iter().collect()).into_iter().collect();
+        assert!(tutorial_lines(&views).is_empty());
+    }
+
+    #[test]
+    fn every_figure_is_a_case_of_the_full_preset_only() {
+        use shootout_core::{Preset, catalog};
+        for f in FIGURES {
+            assert!(catalog::cases(Preset::Full).iter().any(|c| c.name == f.case), "{}", f.case);
+            assert!(!catalog::cases(Preset::Quick).iter().any(|c| c.name == f.case), "{}", f.case);
+        }
     }
 }
