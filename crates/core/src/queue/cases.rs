@@ -55,21 +55,20 @@ pub fn cases(preset: Preset) -> Vec<Case> {
 }
 
 /// The full preset's open-loop sweep: 1 producer → 4 consumers, B = 1024, each consumer waits
-/// 1 ms per message (the tutorial's consumer), so capacity is about C / 1 ms = 4,000 msg/s for
-/// a strategy that overlaps 4 waits, W / 1 ms for rayon, 1 / 1 ms for sequential (tokio's
-/// timer rounds each wait up towards 2 ms). Rates 250 … 8,000 msg/s, M = R/8 between 100 and
-/// 400 (an eighth of a second of schedule, at least 100 samples for the p99; the top rates are
-/// short bursts past saturation). Estimated on 2 cores at R = 5: ~10 s per strategy that keeps
-/// up (1.0 s of schedules × 6 runs, plus 36 child processes), ~16 s for sequential (400
-/// messages at ~900/s at the top rates) and ~13 s for rayon; python-asyncio says unsupported
-/// (~3 s): about 2 minutes over the full preset's 11 strategies.
+/// 10 ms per message (the tutorial's consumer), so capacity is about C / 10 ms = 400 msg/s for
+/// a strategy that overlaps 4 waits, W / 10 ms for rayon, 1 / 10 ms for sequential. 10 ms, not
+/// 1 ms: tokio rounds each sleep up to the next millisecond, so at 1 ms its timer, not its
+/// scheduling, set its saturation (1,000/s against 4,000/s for threads and smol in the run of
+/// 2026-11-27, whose sweep was at 1 ms). Rates 50 … 1,600 msg/s, M = R/8 between 100 and 400
+/// (at least 100 samples for the p99; the top rates are bursts past saturation): about 2
+/// minutes over the full preset's strategies, python-asyncio saying unsupported.
 pub fn rate_sweep() -> Vec<QueueSpec> {
-    [250.0, 500.0, 1_000.0, 2_000.0, 4_000.0, 8_000.0]
+    [50.0, 100.0, 200.0, 400.0, 800.0, 1_600.0]
         .into_iter()
         .map(|per_sec: f64| {
             let m = ((per_sec / 8.0) as usize).clamp(100, 400);
             QueueSpec::new(m, 1, 4, Capacity::Bounded(1024))
-                .with_cost(Cost::Wait(Duration::from_millis(1)))
+                .with_cost(Cost::Wait(Duration::from_millis(10)))
                 .with_rate(crate::http::Rate::fixed(per_sec))
         })
         .collect()
@@ -106,8 +105,8 @@ mod tests {
     fn the_rate_sweep_is_in_full_only() {
         let full = cases(Preset::Full);
         for name in [
-            "queue/spmc/p=1/c=4/b=1024/m=100/wait=1ms/rate=250",
-            "queue/spmc/p=1/c=4/b=1024/m=400/wait=1ms/rate=8000",
+            "queue/spmc/p=1/c=4/b=1024/m=100/wait=10ms/rate=50",
+            "queue/spmc/p=1/c=4/b=1024/m=200/wait=10ms/rate=1600",
         ] {
             assert!(full.iter().any(|c| c.name == name), "{name} missing");
         }

@@ -139,8 +139,20 @@ pub fn lines(results: &Results) -> Vec<String> {
                     None => format!("{s} below {}/s", rate(lowest)),
                 })
                 .collect();
+            let floor = sweep.rows.iter().find_map(|r| floor_ns(r)).unwrap_or(0);
+            // Under 10 ms, tokio's rounding of every sleep up to the next millisecond is a
+            // large part of each wait: the line must say whose figure that is.
+            let timer = if floor > 0 && floor < 10_000_000 {
+                format!(
+                    " With {} waits, tokio's figures (all three topologies) are its timer's: it rounds every \
+                     sleep up to the next millisecond, so each wait costs about one more (the timer baseline).",
+                    duration(floor as f64)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "**Open loop, {}** (rates {}; saturation = the highest rate kept with p99 from {} time ≤ {}): {}.",
+                "**Open loop, {}** (rates {}; saturation = the highest rate kept with p99 from {} time ≤ {}): {}.{timer}",
                 sweep.base,
                 rates.iter().map(|r| rate(*r)).collect::<Vec<_>>().join(", "),
                 terms(&sweep.workload).from,
@@ -221,6 +233,8 @@ mod tests {
         assert!(line.contains("from the due put time ≤ 10"), "{line}");
         assert!(line.contains("threads 4.0k/s"), "{line}");
         assert!(line.contains("sequential below 1"), "{line}");
+        // A 1 ms wait: the line says tokio's figures are its timer's.
+        assert!(line.contains("tokio's figures (all three topologies) are its timer's"), "{line}");
     }
 
     #[test]
