@@ -372,6 +372,7 @@ fn fanout_lines(views: &[&CaseView<'_>], strategies: &[&str], workers: usize, ou
             "errors" => ("Fan-out with failing units (collect / fail fast)".to_string(), None),
             "deadline" => ("Fan-out under a deadline (`wait_for`)".to_string(), None),
             "completion" => ("Results in completion order (`as_completed`)".to_string(), None),
+            "skew" => ("Fan-out with uneven units (a quarter 10 × heavier)".to_string(), None),
             other => (format!("fan-out/{other}"), None),
         };
         let mut scope = format!("{}, {}", cases_scope(&members), size_range("N", &members));

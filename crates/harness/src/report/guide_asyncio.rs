@@ -6,7 +6,7 @@ use shootout_core::results::{CaseResult, Stats, Status};
 
 use super::cases::{CaseView, measured};
 use super::format::{count, duration, join_and, plural, ratio};
-use super::ranking::{fine_grained, geomean};
+use super::ranking::{fine_grained, geomean, is_floor};
 use super::tie::{MIN_EFFECT, Verdict, compare_rows};
 
 /// The asyncio reference column.
@@ -40,10 +40,11 @@ pub fn coming_from_asyncio(views: &[CaseView<'_>]) -> Vec<String> {
                 not_completed.push(format!("{} ({status})", v.name));
                 continue;
             };
+            // In a hand-off case (queue) sequential is the floor, not a Rust strategy to adopt.
             let rust = v
                 .rows
                 .iter()
-                .filter(|r| !is_external(&r.strategy))
+                .filter(|r| !is_external(&r.strategy) && !is_floor(r))
                 .filter_map(|r| Some((*r, measured(r)?)))
                 .min_by_key(|(_, s)| s.median);
             if let Some((row, best)) = rust {
@@ -285,6 +286,19 @@ mod tests {
              sleep/timer/n=100/d=10ms: python-asyncio 40.0 ms against tokio 10.0 ms; python-asyncio did not \
              complete sleep/blocking/n=100/d=10ms (timeout)."
         );
+    }
+
+    #[test]
+    fn in_queue_cases_python_is_set_beside_the_best_hand_off_not_the_single_thread_floor() {
+        let case = "queue/mpmc/p=4/c=4/b=1024/m=1000";
+        let rows =
+            [row(case, "sequential", Some(1)), row(case, "smol", Some(4)), row(case, PYTHON, Some(40))];
+        let views: Vec<CaseView<'_>> = CaseView::of(rows.iter().collect()).into_iter().collect();
+        let lines = coming_from_asyncio(&views);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("took 10.0 × the best Rust strategy's time"), "{}", lines[0]);
+        assert!(lines[0].contains("python-asyncio 40.0 ms against smol 4.00 ms"), "{}", lines[0]);
+        assert!(!lines[0].contains("sequential"), "{}", lines[0]);
     }
 
     fn http_row(

@@ -94,22 +94,47 @@ pub fn samples(row: &CaseResult) -> Vec<f64> {
 /// on two cores a hand-off through a capacity-1 channel takes 5 ms or 25 ms for the same
 /// 20,000 messages depending on whether the OS put both threads on one core, and which mode a
 /// run lands in can persist over its few samples, so a bootstrap over them is confidently
-/// wrong. Such a row gets no verdict against anyone.
+/// wrong. Such a row gets no bootstrap verdict (see [`compare_rows`]).
 pub const UNSTABLE_SPREAD: f64 = 1.5;
+
+/// (fastest, slowest) of a row's samples.
+fn range(samples: &[f64]) -> (f64, f64) {
+    samples.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+}
+
+/// Slowest ÷ fastest.
+fn spread(samples: &[f64]) -> f64 {
+    let (lo, hi) = range(samples);
+    hi / lo.max(f64::MIN_POSITIVE)
+}
 
 /// Whether a row's samples spread past [`UNSTABLE_SPREAD`].
 pub fn unstable(samples: &[f64]) -> bool {
-    let (lo, hi) = samples.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    samples.len() >= 2 && hi > lo.max(f64::MIN_POSITIVE) * UNSTABLE_SPREAD
+    samples.len() >= 2 && spread(samples) > UNSTABLE_SPREAD
 }
 
-/// `b` against `a` (two rows), with the given minimum effect; `None` without samples. A row
-/// with unstable repetitions ties with everything (see [`UNSTABLE_SPREAD`]).
+/// `b` against `a` (two rows), with the given minimum effect; `None` without samples.
+///
+/// When either row is unstable (see [`UNSTABLE_SPREAD`]) the bootstrap is not trusted, and the
+/// verdict needs the two rows' ranges apart by more than the wider spread seen in either: a
+/// mode the run did not sample could lie anywhere within a spread like the one it did, but a
+/// row 50 × slower than the best in every sample is slower whichever modes the two rows were
+/// in. Without this, an unstable row tied with everything and "within noise of the best"
+/// covered 54 × (python-asyncio on a queue case).
 pub fn compare_rows(a: &CaseResult, b: &CaseResult, min_effect: f64) -> Option<(Interval, Verdict)> {
     let (sa, sb) = (samples(a), samples(b));
     let interval = ratio_interval(&sa, &sb)?;
     if unstable(&sa) || unstable(&sb) {
-        return Some((interval, Verdict::Tie));
+        let gap = spread(&sa).max(spread(&sb));
+        let ((a_lo, a_hi), (b_lo, b_hi)) = (range(&sa), range(&sb));
+        let verdict = if b_lo > a_hi * gap {
+            Verdict::Slower
+        } else if a_lo > b_hi * gap {
+            Verdict::Faster
+        } else {
+            Verdict::Tie
+        };
+        return Some((interval, verdict));
     }
     Some((interval, verdict(interval, min_effect)))
 }
@@ -135,6 +160,35 @@ mod tests {
         let steady = row(&[5_100, 5_000, 5_050]);
         assert_eq!(compare_rows(&smol, &steady, MIN_EFFECT).unwrap().1, Verdict::Faster);
         assert!(!unstable(&[10.0, 14.9]) && unstable(&[10.0, 15.1]) && !unstable(&[10.0]));
+        // The second quick run's rayon, [18, 29, 49] ms, against the same smol: still no verdict.
+        let rayon_slow = row(&[18_000, 29_000, 49_000]);
+        assert_eq!(compare_rows(&smol, &rayon_slow, MIN_EFFECT).unwrap().1, Verdict::Tie);
+    }
+
+    #[test]
+    fn an_unstable_row_far_beyond_its_spread_still_gets_a_verdict() {
+        use shootout_core::results::{CaseResult, Stats, Status};
+        let row = |samples: &[u64]| {
+            let mut r = CaseResult::empty("queue", "q", serde_json::json!({}), "x", 3);
+            r.status = Status::Ok;
+            r.verified = true;
+            r.samples_ns = samples.to_vec();
+            r.wall_ns = Stats::of(samples);
+            r
+        };
+        // queue/mpsc/p=4/c=1/b=1/m=1000000 in the published run (ms): the best row (rayon)
+        // spreads 2.7 ×; python-asyncio's one sample is 22 × its slowest. Slower, not "within
+        // noise of the best", which is what the guide said before this rule.
+        let best = row(&[652_400, 295_800, 405_000, 314_700, 245_800]);
+        let python = row(&[14_209_600]);
+        assert_eq!(compare_rows(&best, &python, MIN_EFFECT).unwrap().1, Verdict::Slower);
+        assert_eq!(compare_rows(&python, &best, MIN_EFFECT).unwrap().1, Verdict::Faster);
+        // Two unstable rows far apart.
+        let (low, high) = (row(&[300, 480, 310]), row(&[12_000, 20_000, 16_000]));
+        assert_eq!(compare_rows(&low, &high, MIN_EFFECT).unwrap().1, Verdict::Slower);
+        // Ranges apart by less than the spread: no verdict.
+        let (near, wide) = (row(&[100, 105, 102]), row(&[130, 200, 150]));
+        assert_eq!(compare_rows(&near, &wide, MIN_EFFECT).unwrap().1, Verdict::Tie);
     }
 
     use super::*;
