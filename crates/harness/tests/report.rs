@@ -620,3 +620,33 @@ fn the_readme_summary_is_the_answer_without_the_per_case_tables() {
     assert!(full.starts_with(&summary) && full.contains("#### sleep/timer/n=100/d=10ms"));
     assert!(summary.lines().count() <= 250, "{} lines", summary.lines().count());
 }
+
+#[test]
+fn a_geomean_lead_under_the_minimum_effect_is_shared_not_a_win() {
+    let mut results = load("results-a.json");
+    let (one, two) = ("fan-out/cpu/n=1000/k=100", "fan-out/cpu/n=1000/k=10000");
+    let steady = |ms: u64| [ms * 1_000_000 - 10_000, ms * 1_000_000, ms * 1_000_000 + 10_000];
+    let mut set = |rayon: [u64; 2], threads: [u64; 2]| {
+        for (case, i) in [(one, 0), (two, 1)] {
+            for row in results.cases.iter_mut().filter(|r| r.case == case) {
+                let ms = match row.strategy.as_str() {
+                    "rayon" => rayon[i],
+                    "threads" => threads[i],
+                    _ => 300,
+                };
+                set_samples(row, &steady(ms));
+            }
+        }
+        report::render(&results)
+    };
+    // Each wins one case by 4 %: geomeans 1.02 × best apiece. Neither is "best overall".
+    let md = set([100, 104], [104, 100]);
+    let line = guide_line(&md, "**CPU-bound fan-out**");
+    assert!(line.contains("lead overall, within 3 % of each other (geomean 1.02–1.02 × best)"), "{line}");
+    let lead = line.find("lead overall").unwrap();
+    assert!(line.find("**rayon**").unwrap() < lead && line.find("**threads**").unwrap() < lead, "{line}");
+    // A 7 % lead in the geomean is one.
+    let md = set([100, 105], [120, 100]);
+    let line = guide_line(&md, "**CPU-bound fan-out**");
+    assert!(line.contains("**rayon** best overall (geomean 1.02 × best)"), "{line}");
+}

@@ -7,6 +7,7 @@ use shootout_core::results::{CaseResult, Results, Status};
 use super::cases::{CaseView, measured, param_f64, param_text, size_of, workloads};
 use super::format::{bytes, count, duration, join_and, millis, plural, rate, ratio, shorten, signed};
 use super::ranking::{FLOOR, fine_grained, floor_summary, geomean};
+use super::tie::MIN_EFFECT;
 
 /// What one strategy did across the cases of one guide line.
 struct Tally<'a> {
@@ -165,7 +166,16 @@ fn guide_line(
     let mut leaders: Vec<&Tally<'_>> = tallies.iter().filter(|t| t.noise_everywhere()).collect();
     let noise_leaders = !leaders.is_empty();
     if !noise_leaders {
-        leaders.push(&tallies[0]);
+        // A lead in the geomean smaller than the minimum effect is not a lead: two back-to-back
+        // full runs named tokio-per-core (1.10 ×) then smol (1.10 ×) "best overall" of one
+        // line, each within 2 % of the other both times. Those within it lead together.
+        let (first, rest) = tallies.split_first().expect("a tally with ratios exists");
+        leaders.push(first);
+        leaders.extend(rest.iter().filter(|t| {
+            t.not_ok.is_empty() == first.not_ok.is_empty()
+                && !t.ratios.is_empty()
+                && t.geomean() <= first.geomean() * (1.0 + MIN_EFFECT)
+        }));
     }
     let mut parts = Vec::new();
     let names: Vec<String> = leaders
@@ -185,6 +195,16 @@ fn guide_line(
         }
         (true, 1) => format!("{} best or within noise of the best on every case ({span})", names[0]),
         (true, _) => format!("{} within noise of the best ({span})", join_and(&names)),
+        (false, n) if n > 1 => {
+            let (glo, ghi) = (leaders[0].geomean(), leaders[n - 1].geomean());
+            format!(
+                "{} lead overall, within {} % of each other (geomean {}–{} × best)",
+                join_and(&names),
+                (MIN_EFFECT * 100.0).round(),
+                ratio(glo),
+                ratio(ghi)
+            )
+        }
         (false, _) => {
             let t = leaders[0];
             let mut s = format!("{} best overall (geomean {} × best", names[0], ratio(t.geomean()));
