@@ -637,16 +637,25 @@ fn a_geomean_lead_under_the_minimum_effect_is_shared_not_a_win() {
                 set_samples(row, &steady(ms));
             }
         }
-        report::render(&results)
+        (report::render(&results), terminal::verdict(&results, Layout::fit(100)))
     };
     // Each wins one case by 4 %: geomeans 1.02 × best apiece. Neither is "best overall".
-    let md = set([100, 104], [104, 100]);
+    let (md, verdict) = set([100, 104], [104, 100]);
+    // Nor the one winner of the run's closing answers.
+    let answer = verdict.lines().find(|l| l.starts_with("- CPU-bound fan-out:")).expect(&verdict);
+    assert!(
+        answer.starts_with("- CPU-bound fan-out: rayon, threads (within 3 %)")
+            || answer.starts_with("- CPU-bound fan-out: threads, rayon (within 3 %)"),
+        "{answer}"
+    );
     let line = guide_line(&md, "**CPU-bound fan-out**");
     assert!(line.contains("lead overall, within 3 % of each other (geomean 1.02–1.02 × best)"), "{line}");
     let lead = line.find("lead overall").unwrap();
     assert!(line.find("**rayon**").unwrap() < lead && line.find("**threads**").unwrap() < lead, "{line}");
     // A 7 % lead in the geomean is one.
-    let md = set([100, 105], [120, 100]);
+    let (md, verdict) = set([100, 105], [120, 100]);
     let line = guide_line(&md, "**CPU-bound fan-out**");
     assert!(line.contains("**rayon** best overall (geomean 1.02 × best)"), "{line}");
+    let answer = verdict.lines().find(|l| l.starts_with("- CPU-bound fan-out:")).expect(&verdict);
+    assert!(answer.starts_with("- CPU-bound fan-out: rayon; threads"), "{answer}");
 }

@@ -9,6 +9,7 @@ use shootout_core::results::{CaseResult, Status};
 use super::cases::{CaseView, param_f64, size_of};
 use super::format::{bytes, count, plural, rate, ratio};
 use super::ranking::{Standing, ranked, ranking};
+use super::tie::MIN_EFFECT;
 
 /// A question and which cases answer it.
 struct Question {
@@ -97,13 +98,27 @@ pub fn short_answers(views: &[CaseView<'_>], strategies: &[&str]) -> Vec<String>
         {
             evidence.push(tp);
         }
+        // Scores within the minimum effect of the leader's lead with it, as in the guide: two
+        // back-to-back full runs otherwise named different winners 2 % apart.
+        let lead_score = lead.score.unwrap_or(f64::NAN);
+        let together: Vec<&str> = scored
+            .iter()
+            .skip(1)
+            .take_while(|s| {
+                s.completed == lead.completed && s.score.is_some_and(|x| x <= lead_score * (1.0 + MIN_EFFECT))
+            })
+            .map(|s| s.strategy.as_str())
+            .collect();
         let mut line = format!("{}: {}", q.label, lead.strategy);
         if !evidence.is_empty() {
             line.push_str(&format!(" ({})", evidence.join(", ")));
         }
+        if !together.is_empty() {
+            line.push_str(&format!(", {} (within {} %)", together.join(", "), (MIN_EFFECT * 100.0).round()));
+        }
         let behind: Vec<String> = scored
             .iter()
-            .skip(1)
+            .skip(1 + together.len())
             .take(3)
             .map(|s| format!("{} {} ×", s.strategy, ratio(s.score.unwrap_or(f64::NAN))))
             .collect();
