@@ -141,17 +141,20 @@ pub fn compare_rows(a: &CaseResult, b: &CaseResult, min_effect: f64) -> Option<(
 
 #[cfg(test)]
 mod tests {
+    use shootout_core::results::{Stats, Status};
+
+    /// A verified queue row with these timed samples.
+    fn row(samples: &[u64]) -> CaseResult {
+        let mut r = CaseResult::empty("queue", "q", serde_json::json!({}), "x", 3);
+        r.status = Status::Ok;
+        r.verified = true;
+        r.samples_ns = samples.to_vec();
+        r.wall_ns = Stats::of(samples);
+        r
+    }
+
     #[test]
     fn a_row_with_two_modes_gets_no_verdict() {
-        use shootout_core::results::{CaseResult, Stats, Status};
-        let row = |samples: &[u64]| {
-            let mut r = CaseResult::empty("queue", "q", serde_json::json!({}), "x", 3);
-            r.status = Status::Ok;
-            r.verified = true;
-            r.samples_ns = samples.to_vec();
-            r.wall_ns = Stats::of(samples);
-            r
-        };
         // quick runs of queue/spsc/p=1/c=1/b=1/m=20000 (ms): rayon's samples in two modes.
         let (rayon, smol) = (row(&[9_500, 5_000, 5_000]), row(&[13_000, 14_300, 12_900]));
         assert_eq!(compare_rows(&smol, &rayon, MIN_EFFECT).unwrap().1, Verdict::Tie);
@@ -167,15 +170,6 @@ mod tests {
 
     #[test]
     fn an_unstable_row_far_beyond_its_spread_still_gets_a_verdict() {
-        use shootout_core::results::{CaseResult, Stats, Status};
-        let row = |samples: &[u64]| {
-            let mut r = CaseResult::empty("queue", "q", serde_json::json!({}), "x", 3);
-            r.status = Status::Ok;
-            r.verified = true;
-            r.samples_ns = samples.to_vec();
-            r.wall_ns = Stats::of(samples);
-            r
-        };
         // queue/mpsc/p=4/c=1/b=1/m=1000000 in the published run (ms): the best row (rayon)
         // spreads 2.7 ×; python-asyncio's one sample is 22 × its slowest. Slower, not "within
         // noise of the best", which is what the guide said before this rule.
