@@ -7,7 +7,8 @@
 //! idiom (tokio's `timeout_at` and `Semaphore`, smol's `Executor` and `Task::cancel`, ...) and
 //! wraps it in [`Async`], which is the `Strategy`. Everything else — the channels
 //! (async-channel everywhere, fairness rule 4), the gather, fail-fast, the queue's join — is
-//! here, once, so a fairness fix lands once.
+//! here, once, so a fairness fix lands once. [`local`] is the glue that fits thread-per-core
+//! runtimes (monoio, compio) to `Runtime`: a thread per runtime, fed through channels.
 
 use std::future::Future;
 use std::io;
@@ -22,6 +23,7 @@ use shootout_core::{
 
 pub mod fanout;
 pub mod http;
+pub mod local;
 pub mod queue;
 pub mod sleep;
 pub mod submit;

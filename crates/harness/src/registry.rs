@@ -160,6 +160,27 @@ pub static STRATEGIES: &[Entry] = &[
         // against a prediction of 6.58 s at 100 × on fan-out/cpu/n=10000/k=10000).
         cpu_factor: 300.0,
     },
+    // Thread-per-core io_uring runtimes (issue #15), through shootout_async::local.
+    Entry {
+        name: <shootout_compio::Compio as Runtime>::NAME,
+        about: "W compio runtimes (io_uring only), a thread each, units round-robin (no work stealing)",
+        overlap: <shootout_compio::Compio as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_compio::build(w)?)),
+        crates: &["compio", "hyper", "smol-hyper", "async-channel", "async-lock", "send_wrapper"],
+        fixed_workers: None,
+        quick: false,
+        cpu_factor: 1.0,
+    },
+    Entry {
+        name: <shootout_monoio::Monoio as Runtime>::NAME,
+        about: "W monoio runtimes (io_uring, epoll if refused), a thread each, units round-robin (no work stealing)",
+        overlap: <shootout_monoio::Monoio as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_monoio::build(w)?)),
+        crates: &["monoio", "monoio-compat", "hyper", "async-channel", "async-lock", "send_wrapper"],
+        fixed_workers: None,
+        quick: false,
+        cpu_factor: 1.0,
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {
