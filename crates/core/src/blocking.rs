@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crate::RunError;
 use crate::queue::{Board, ConsumerTally, Cost, Message, Tripwire, cpu_work};
@@ -30,14 +31,26 @@ pub fn join_threads<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>
 /// tripwire), so a failure never leaves the joiner waiting.
 pub fn consume_blocking(
     board: &Arc<Board>,
+    recv: impl FnMut() -> Option<Message>,
+    cost: Cost,
+    wake: &(dyn Fn() + Sync),
+) -> ConsumerTally {
+    consume_with(board, recv, cost, wake, std::thread::sleep)
+}
+
+/// [`consume_blocking`] with the wait given (a coroutine runtime's own sleep, which parks the
+/// coroutine instead of its thread).
+pub fn consume_with(
+    board: &Arc<Board>,
     mut recv: impl FnMut() -> Option<Message>,
     cost: Cost,
     wake: &(dyn Fn() + Sync),
+    sleep: fn(Duration),
 ) -> ConsumerTally {
     let alarm = Tripwire::new(wake);
     let mut tally = board.consumer();
     while let Some(message) = recv() {
-        process_blocking(&mut tally, message, cost, wake);
+        process_with(&mut tally, message, cost, wake, sleep);
     }
     alarm.disarm();
     tally
@@ -46,6 +59,18 @@ pub fn consume_blocking(
 /// Processes one message on the calling thread and acknowledges it.
 #[inline]
 pub fn process_blocking(tally: &mut ConsumerTally, message: Message, cost: Cost, wake: &(dyn Fn() + Sync)) {
+    process_with(tally, message, cost, wake, std::thread::sleep)
+}
+
+/// [`process_blocking`] with the wait given.
+#[inline]
+pub fn process_with(
+    tally: &mut ConsumerTally,
+    message: Message,
+    cost: Cost,
+    wake: &(dyn Fn() + Sync),
+    sleep: fn(Duration),
+) {
     {
         let _busy = tally.busy();
         match cost {
@@ -53,7 +78,7 @@ pub fn process_blocking(tally: &mut ConsumerTally, message: Message, cost: Cost,
             Cost::Cpu(k) => {
                 cpu_work(k, message.id);
             }
-            Cost::Wait(d) => std::thread::sleep(d),
+            Cost::Wait(d) => sleep(d),
         }
     }
     if tally.processed(message) {

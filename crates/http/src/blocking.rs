@@ -1,9 +1,9 @@
 //! The one blocking client: ureq 3 (no default features: plain HTTP, no TLS, no gzip), used by
-//! sequential, threads and rayon.
+//! sequential, threads and rayon, and by may over its own coroutine sockets (`agent_with`).
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use shootout_core::http::Digest;
 use shootout_core::http::{Answer, ErrorKind, HttpResult, MAX_BYTES};
@@ -16,6 +16,16 @@ use crate::client::{Failure, Plan, io_kind};
 /// re-arms it as a socket option on every read and write, a cost of the harness, not of
 /// threads; a hung server is bounded by the case's own deadline.
 pub fn agent(plan: &Plan, idle: usize) -> ureq::Agent {
+    agent_with(plan, idle, ureq::unversioned::transport::DefaultConnector::new())
+}
+
+/// [`agent`] over another connector: may's coroutines need sockets that park the coroutine,
+/// not the std socket of ureq's `DefaultConnector`, which would block a worker thread.
+pub fn agent_with(
+    plan: &Plan,
+    idle: usize,
+    connector: impl ureq::unversioned::transport::Connector,
+) -> ureq::Agent {
     let idle = if plan.fresh() { 0 } else { idle.max(1) };
     let timed = plan.spec().faults.stall_rate > 0.0;
     let config = ureq::Agent::config_builder()
@@ -27,11 +37,7 @@ pub fn agent(plan: &Plan, idle: usize) -> ureq::Agent {
         .max_idle_connections_per_host(idle)
         .user_agent("shootout")
         .build();
-    ureq::Agent::with_parts(
-        config,
-        ureq::unversioned::transport::DefaultConnector::new(),
-        Resolved(plan.endpoint().addr),
-    )
+    ureq::Agent::with_parts(config, connector, Resolved(plan.endpoint().addr))
 }
 
 /// Answers every lookup with the address the plan resolved once, as the async clients connect
@@ -56,17 +62,33 @@ impl ureq::unversioned::resolver::Resolver for Resolved {
 /// Worker `worker` of `workers`: sends its share of the ids one after another, on one
 /// keep-alive connection; its results stay its own until the run is over.
 pub fn worker(plan: &Plan, agent: &ureq::Agent, worker: usize, workers: usize) -> Vec<HttpResult> {
-    plan.ids(worker, workers).map(|id| request(plan, agent, id)).collect()
+    worker_with(plan, agent, worker, workers, std::thread::sleep)
+}
+
+/// [`worker`] with the open-loop wait given (a coroutine runtime's own sleep).
+pub fn worker_with(
+    plan: &Plan,
+    agent: &ureq::Agent,
+    worker: usize,
+    workers: usize,
+    sleep: fn(Duration),
+) -> Vec<HttpResult> {
+    plan.ids(worker, workers).map(|id| request_with(plan, agent, id, sleep)).collect()
 }
 
 /// One request, sent when it is due (open loop) and timed from the call to the last body byte.
 pub fn request(plan: &Plan, agent: &ureq::Agent, id: u64) -> HttpResult {
+    request_with(plan, agent, id, std::thread::sleep)
+}
+
+/// [`request`] with the open-loop wait given.
+pub fn request_with(plan: &Plan, agent: &ureq::Agent, id: u64, sleep: fn(Duration)) -> HttpResult {
     if plan.is_aborted() {
         // The run already failed (no server); its results are discarded.
         return HttpResult { id, start_ns: 0, latency_ns: 0, answer: Answer::Failed(ErrorKind::Connect) };
     }
     let url = format!("{}{}", plan.endpoint().base, plan.path(id));
-    plan.wait_due(id);
+    plan.wait_due_with(id, sleep);
     let start = Instant::now();
     let outcome = call(plan, agent, &url);
     plan.record(id, start, outcome)

@@ -204,10 +204,15 @@ impl Plan {
 
     /// Blocks the calling thread until request `id` is due (at once in a closed-loop run).
     pub fn wait_due(&self, id: u64) {
+        self.wait_due_with(id, std::thread::sleep)
+    }
+
+    /// [`wait_due`](Self::wait_due) with the wait given (a coroutine runtime's own sleep).
+    pub fn wait_due_with(&self, id: u64, sleep: fn(Duration)) {
         if let Some(due) = self.due(id) {
             let now = Instant::now();
             if due > now {
-                std::thread::sleep(due - now);
+                sleep(due - now);
             }
         }
     }

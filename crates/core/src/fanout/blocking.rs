@@ -1,9 +1,9 @@
 //! The blocking unit body that sequential, threads and rayon share, and their in-order
 //! hand-over: the same code everywhere, so they differ only in how they schedule units.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::{CancelGate, FanOutSpec, Handed, Order, Recorder, UnitError, UnitResult};
+use super::{CancelGate, FanOutSpec, Gate, Handed, Order, Recorder, UnitError, UnitResult};
 
 impl FanOutSpec {
     /// Hands blocking strategies' per-unit results over in input order: all of them, or up to
@@ -42,6 +42,20 @@ impl FanOutSpec {
         gate: Option<&CancelGate>,
         deliver: Option<&dyn Fn(Handed)>,
     ) -> Option<UnitResult> {
+        self.run_blocking_with(index, recorder, gate.map(|g| g as &dyn Gate), deliver, std::thread::sleep)
+    }
+
+    /// [`run_blocking`](Self::run_blocking) with the wait given: `sleep` where no gate is
+    /// given, the gate's own `sleep_until` under fail-fast. A coroutine runtime passes its own
+    /// sleep and gate, so the body stays the one every blocking-shape strategy runs.
+    pub fn run_blocking_with(
+        &self,
+        index: usize,
+        recorder: &Recorder,
+        gate: Option<&dyn Gate>,
+        deliver: Option<&dyn Fn(Handed)>,
+        sleep: fn(Duration),
+    ) -> Option<UnitResult> {
         if gate.is_some_and(|g| g.is_cancelled(index)) {
             return None;
         }
@@ -57,7 +71,7 @@ impl FanOutSpec {
                         return None;
                     }
                 }
-                None => sleep_until(until),
+                None => sleep_until(until, sleep),
             }
         }
         let result = match deadline_at {
@@ -83,9 +97,9 @@ impl FanOutSpec {
     }
 }
 
-fn sleep_until(until: Instant) {
+fn sleep_until(until: Instant, sleep: fn(Duration)) {
     let now = Instant::now();
     if until > now {
-        std::thread::sleep(until - now);
+        sleep(until - now);
     }
 }

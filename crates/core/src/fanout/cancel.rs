@@ -60,3 +60,30 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking unit is reported by its strategy; the gate's state stays usable.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// What a blocking unit body needs from its cancel gate
+/// ([`FanOutSpec::run_blocking_with`](super::FanOutSpec::run_blocking_with)): [`CancelGate`] on
+/// OS threads, or a twin whose wait parks a coroutine instead of its thread (may's, whose
+/// scheduler a `std::sync::Condvar` wait would stall).
+pub trait Gate: Sync {
+    /// Whether unit `index` was cancelled.
+    fn is_cancelled(&self, index: usize) -> bool;
+    /// Cancels every unit with index >= `from` (never un-cancels) and wakes their waits.
+    fn cancel_from(&self, from: usize);
+    /// Waits until `until`; `false` if unit `index` was cancelled first.
+    fn sleep_until(&self, index: usize, until: Instant) -> bool;
+}
+
+impl Gate for CancelGate {
+    fn is_cancelled(&self, index: usize) -> bool {
+        CancelGate::is_cancelled(self, index)
+    }
+
+    fn cancel_from(&self, from: usize) {
+        CancelGate::cancel_from(self, from)
+    }
+
+    fn sleep_until(&self, index: usize, until: Instant) -> bool {
+        CancelGate::sleep_until(self, index, until)
+    }
+}

@@ -25,7 +25,7 @@ mod record;
 mod spec;
 mod verify;
 
-pub use cancel::CancelGate;
+pub use cancel::{CancelGate, Gate};
 pub use cases::{SCALING, cases};
 pub use ideal::{CALIBRATION_KEY, calibrate};
 pub use kernel::kernel;

@@ -1,8 +1,9 @@
 //! The blocking producer body that threads and rayon share: one OS thread's block of ids,
 //! paced with `thread::sleep` (open loop: each put waits for its due time), sent through the
-//! strategy's channel.
+//! strategy's channel. A coroutine runtime (may) runs the same body with its own sleep.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{Board, Message, ProducerReport, QueueSpec, Tripwire};
 
@@ -16,16 +17,30 @@ impl QueueSpec {
         index: usize,
         board: &Arc<Board>,
         alarm: impl FnOnce(),
+        send: impl FnMut(Message) -> bool,
+        depth: impl Fn() -> usize,
+    ) -> ProducerReport {
+        self.produce_with(index, board, alarm, send, depth, std::thread::sleep)
+    }
+
+    /// [`produce_blocking`](Self::produce_blocking) with the pacing and due-time wait given
+    /// (a coroutine runtime's own sleep, which parks the coroutine instead of its thread).
+    pub fn produce_with(
+        &self,
+        index: usize,
+        board: &Arc<Board>,
+        alarm: impl FnOnce(),
         mut send: impl FnMut(Message) -> bool,
         depth: impl Fn() -> usize,
+        sleep: fn(Duration),
     ) -> ProducerReport {
         let alarm = Tripwire::new(alarm);
         let mut tally = board.producer();
         for id in self.producer_ids(index) {
             if !self.pacing.is_zero() {
-                std::thread::sleep(self.pacing);
+                sleep(self.pacing);
             }
-            board.wait_due(id);
+            board.wait_due_with(id, sleep);
             let message = tally.message(id);
             if !send(message) {
                 break; // no consumer is left; the joiner reports why

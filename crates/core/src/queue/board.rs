@@ -75,10 +75,16 @@ impl Board {
     /// Blocks the calling thread until message `id` is due (at once in a closed-loop run).
     #[inline]
     pub fn wait_due(&self, id: u64) {
+        self.wait_due_with(id, std::thread::sleep)
+    }
+
+    /// [`wait_due`](Self::wait_due) with the wait given (a coroutine runtime's own sleep).
+    #[inline]
+    pub fn wait_due_with(&self, id: u64, sleep: fn(Duration)) {
         if let Some(due) = self.due(id) {
             let now = Instant::now();
             if due > now {
-                std::thread::sleep(due - now);
+                sleep(due - now);
             }
         }
     }

@@ -22,9 +22,14 @@ impl Job {
     /// Stamps its start, waits (a task's `thread::sleep`), records its id and sends its result
     /// back to its submitter.
     pub fn run(self) {
+        self.run_with(std::thread::sleep)
+    }
+
+    /// [`run`](Self::run) with the task's wait given (a coroutine runtime's own sleep).
+    pub fn run_with(self, sleep: fn(Duration)) {
         let started = self.slots.now_ns();
         if let Some(d) = self.wait {
-            std::thread::sleep(d);
+            sleep(d);
         }
         self.slots.record(self.id);
         let _ = self.reply.send((self.id, started));
