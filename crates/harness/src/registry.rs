@@ -181,6 +181,17 @@ pub static STRATEGIES: &[Entry] = &[
         quick: false,
         cpu_factor: 1.0,
     },
+    // Stackful coroutines (issue #15): may's process-global scheduler, so one W per process.
+    Entry {
+        name: shootout_may::NAME,
+        about: "may stackful coroutines on W workers, a coroutine per unit; a blocking call holds its worker",
+        overlap: shootout_may::overlap,
+        build: |w| Ok(Box::new(shootout_may::May::new(w)?)),
+        crates: &["may", "ureq"],
+        fixed_workers: None,
+        quick: false,
+        cpu_factor: 1.0,
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {

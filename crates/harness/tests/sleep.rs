@@ -46,13 +46,14 @@ fn threads_overlap_every_wait() {
 }
 
 /// The async runtimes, read from the registry by what they claim: every timer overlaps, and
-/// blocking waits go to a pool with a cap (threads overlaps both without one).
+/// blocking waits go to a pool with a cap above W (threads overlaps both without one; a runtime
+/// whose cap is W has no pool: see `a_blocking_call_holds_a_worker_where_no_pool_takes_it`).
 fn async_runtimes() -> Vec<&'static str> {
     let names: Vec<&str> = STRATEGIES
         .iter()
         .filter(|e| {
             let o = (e.overlap)(W);
-            o.timer.is_none() && o.blocking.is_some()
+            o.timer.is_none() && o.blocking.is_some_and(|cap| cap > W)
         })
         .map(|e| e.name)
         .collect();
@@ -77,6 +78,28 @@ fn async_runtimes_offload_blocking_waits() {
         let cap = (entry.overlap)(W).of(WaitKind::Blocking).unwrap();
         let Some(p) = peak(name, SleepMode::Blocking) else { continue };
         assert!(p > W && p <= cap.min(N), "{name}: peak {p}, W {W}, cap {cap}");
+    }
+}
+
+/// A runtime with no blocking pool (may: a coroutine that calls `thread::sleep` holds the worker
+/// thread it runs on): every timer overlaps, but blocking waits overlap at most W — one per
+/// worker, the rest queued behind them.
+#[test]
+fn a_blocking_call_holds_a_worker_where_no_pool_takes_it() {
+    let names: Vec<&str> = STRATEGIES
+        .iter()
+        .filter(|e| {
+            let o = (e.overlap)(W);
+            o.timer.is_none() && o.blocking == Some(W)
+        })
+        .map(|e| e.name)
+        .collect();
+    assert!(names.contains(&"may"), "{names:?}");
+    for name in names {
+        let Some(timer) = peak(name, SleepMode::Timer) else { continue };
+        assert_eq!(timer, N, "{name}: timer waits");
+        let blocking = peak(name, SleepMode::Blocking).unwrap();
+        assert!((1..=W).contains(&blocking), "{name}: peak {blocking} blocking waits with W {W}");
     }
 }
 
