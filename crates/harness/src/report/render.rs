@@ -94,11 +94,23 @@ pub fn summary_with_charts(results: &Results, charts: &[(String, String)]) -> St
     out.push_str("\n\n");
     if !e.command.is_empty() {
         out.push_str(&format!("Measured with `{}`", e.command));
-        let versions: Vec<String> =
-            ["tokio", "async-std", "smol", "rayon", "crossbeam-channel", "async-channel", "hyper", "ureq"]
-                .iter()
-                .filter_map(|k| e.versions.get(*k).map(|v| format!("{k} {v}")))
-                .collect();
+        let versions: Vec<String> = [
+            "tokio",
+            "async-std",
+            "smol",
+            "rayon",
+            "compio",
+            "monoio",
+            "glommio",
+            "may",
+            "crossbeam-channel",
+            "async-channel",
+            "hyper",
+            "ureq",
+        ]
+        .iter()
+        .filter_map(|k| e.versions.get(*k).map(|v| format!("{k} {v}")))
+        .collect();
         if !versions.is_empty() {
             out.push_str(&format!(" ({})", versions.join(", ")));
         }
