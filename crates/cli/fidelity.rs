@@ -16,6 +16,8 @@ use shootout_harness::target::{Server, ServerConfig};
 use shootout_minimal::http::Load;
 use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
 
+mod modes;
+
 #[derive(Args, Debug, Clone)]
 pub struct FidelityArgs {
     /// Runs of each program per row (interleaved: shootout, minimal, minimal, shootout, …);
@@ -434,8 +436,8 @@ fn settled(work: Work, runs: &[Vec<Measure>; 2]) -> bool {
 }
 
 /// shootout ÷ minimal against the tolerance: within it only when the whole 95 % interval is,
-/// beyond it only when the whole interval is; otherwise the runs cannot tell, and a side whose
-/// runs spread over 1.5 × is named as the reason.
+/// beyond it only when the whole interval is; otherwise, where a side's runs spread over 1.5 ×,
+/// the ratio within each of the two modes (`modes`), and "can't tell" when that cannot settle.
 fn judge(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
     let (lo, hi) = (1.0 - TOLERANCE, 1.0 + TOLERANCE);
     if interval.lo >= lo && interval.hi <= hi {
@@ -443,7 +445,9 @@ fn judge(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
     } else if interval.lo > hi || interval.hi < lo {
         "differs by more than 10 %".into()
     } else if tie::unstable(shootout) || tie::unstable(minimal) {
-        "can't tell: runs spread over 1.5 × (two modes)".into()
+        // A mixture's median moves with the share of runs in each mode; compare within modes.
+        modes::judge(shootout, minimal, TOLERANCE)
+            .unwrap_or_else(|| "can't tell: runs spread over 1.5 × (two modes)".into())
     } else {
         "can't tell".into()
     }
