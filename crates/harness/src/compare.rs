@@ -151,6 +151,34 @@ fn comparison(runs: &[Run<'_>], min_effect: f64) -> Result<Comparison, String> {
     Ok(Comparison { header, sections })
 }
 
+/// How far a calibration (the LCG step, a system call) may differ between two runs before
+/// the machine itself counts as changed.
+const MACHINE_DRIFT: f64 = 0.10;
+
+/// A note when the two runs' calibrations say the machine changed under them: on a VM the
+/// same code ran 1.36–1.41 × slower on CPU-bound rows after a reboot (METHODOLOGY, "Runs from
+/// different days"), which a reader would otherwise take for a code change.
+fn machine_moved(a: &Results, b: &Results, la: &str, lb: &str) -> Option<String> {
+    let moved: Vec<String> = a
+        .env
+        .calibration
+        .iter()
+        .filter_map(|(k, va)| {
+            let vb = b.env.calibration.get(k)?;
+            let factor = vb / va.max(f64::MIN_POSITIVE);
+            (!(1.0 / (1.0 + MACHINE_DRIFT)..=1.0 + MACHINE_DRIFT).contains(&factor))
+                .then(|| format!("{k} {va:.3} → {vb:.3} ({factor:.2} ×)"))
+        })
+        .collect();
+    (!moved.is_empty()).then(|| {
+        format!(
+            "note: the machine itself changed ({la} → {lb}): {}; rows bound by that cost move with it, \
+             whatever the code did",
+            moved.join(", ")
+        )
+    })
+}
+
 fn section<'a>(a: &Run<'a>, b: &Run<'a>, min_effect: f64) -> Section {
     let (la, lb) = (a.label.as_str(), b.label.as_str());
     let (ra, rb) = (a.results, b.results);
@@ -171,6 +199,9 @@ fn section<'a>(a: &Run<'a>, b: &Run<'a>, min_effect: f64) -> Section {
         .collect();
     if !changed.is_empty() {
         notes.push(format!("versions that differ ({la} → {lb}): {}", changed.join(", ")));
+    }
+    if let Some(note) = machine_moved(ra, rb, la, lb) {
+        notes.push(note);
     }
     let mut table = Table::new(
         format!("{lb} ÷ {la} per case and strategy (median, min – max)"),

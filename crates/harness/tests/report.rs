@@ -454,6 +454,26 @@ fn compare_gives_ratios_verdicts_and_lists_mismatches() {
 }
 
 #[test]
+fn compare_says_when_the_machine_itself_changed_between_runs() {
+    let (mut a, mut b) = (load("results-a.json"), load("results-b.json"));
+    a.env.calibration =
+        [("fan-out.unit_ns".to_string(), 0.94), ("http.syscall_ns".to_string(), 250.0)].into();
+    // The VM after a reboot: the LCG step 1.41 × dearer; a system call within 10 %.
+    b.env.calibration =
+        [("fan-out.unit_ns".to_string(), 1.326), ("http.syscall_ns".to_string(), 270.0)].into();
+    let text = compare::compare(&runs(&[&a, &b]), 0.03).unwrap();
+    assert!(
+        text.contains("note: the machine itself changed (A → B): fan-out.unit_ns 0.940 → 1.326 (1.41 ×);"),
+        "{text}"
+    );
+    assert!(!text.contains("http.syscall_ns 250"), "{text}");
+    // The same machine: no note.
+    b.env.calibration = a.env.calibration.clone();
+    let text = compare::compare(&runs(&[&a, &b]), 0.03).unwrap();
+    assert!(!text.contains("the machine itself changed"), "{text}");
+}
+
+#[test]
 fn compare_takes_any_number_of_runs_and_a_threshold() {
     let (a, b) = (load("results-a.json"), load("results-b.json"));
     // A third run: tokio 2 % slower than A everywhere — under the 3 % minimum effect.

@@ -43,10 +43,28 @@ pub(super) fn predict(spec: &HttpSpec, overlap: Overlap, _ctx: &Context) -> Opti
     Some(spec.rate.map_or(closed, |r| closed.max(r.span(spec.requests) + per_request)))
 }
 
-/// Calibrations this workload's ideal times need: none (the ideal is ⌈M/C⌉ × L; the
-/// prediction's per-request overheads are constants above).
+/// Calls the system-call probe times; the fastest of [`SYSCALL_ROUNDS`] rounds is kept.
+const SYSCALL_CALLS: u32 = 100_000;
+const SYSCALL_ROUNDS: usize = 3;
+
+/// Calibrations this workload records: the cost of one system call (`http.syscall_ns`, a
+/// `getpid` round trip into the kernel). No ideal or prediction reads it (the ideal is
+/// ⌈M/C⌉ × L; the prediction's per-request overheads are constants above); it is in `env` so
+/// two runs' L = 0 rows, which are system-call bound, can be told apart from a machine whose
+/// kernel entry got dearer (this VM's moved between boots; METHODOLOGY, "Fidelity").
 pub fn calibrate() -> Vec<(String, f64)> {
-    Vec::new()
+    let fastest = (0..SYSCALL_ROUNDS)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            for _ in 0..SYSCALL_CALLS {
+                // glibc has not cached getpid since 2.25: each call enters the kernel.
+                std::hint::black_box(std::process::id());
+            }
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    vec![("http.syscall_ns".to_string(), fastest.as_nanos() as f64 / f64::from(SYSCALL_CALLS))]
 }
 
 #[cfg(test)]
@@ -54,6 +72,17 @@ mod tests {
     use super::super::Faults;
     use super::*;
     use crate::WorkloadSpec;
+
+    #[test]
+    fn the_system_call_probe_times_a_kernel_entry() {
+        let found = calibrate();
+        assert_eq!(found.len(), 1);
+        let (name, ns) = &found[0];
+        assert_eq!(name, "http.syscall_ns");
+        // A kernel entry costs tens to hundreds of ns; a cached or optimised-away call would
+        // read under 5 ns, a broken timer 0 or NaN.
+        assert!(ns.is_finite() && *ns > 5.0 && *ns < 100_000.0, "{ns} ns");
+    }
 
     #[test]
     fn ideal_and_prediction_follow_overlap() {
