@@ -11,7 +11,8 @@
 //!   kernel that refuses `io_uring_setup` makes glommio's own feature probe *panic* (no reason
 //!   given), so the thread probes with a plain `io_uring_setup` before building and reports the
 //!   OS's error; a locked-memory limit below 512 KiB is glommio's `MemLockLimit` error. Both are
-//!   `unsupported` with the reason.
+//!   `unsupported` with the reason. Each executor then sleeps 1 ms once: glommio's first sleep
+//!   in a process registers it for `membarrier` (15 ms here), a cost of the build, not of a unit.
 //! - **Timers:** `glommio::timer::sleep`; glommio has no deadline timer, so `sleep_until` turns
 //!   its deadline into a duration at first poll. `timeout_at` is the trait's race (glommio's
 //!   `timeout` wants a future of `Result<_, GlommioError>`).
@@ -53,6 +54,9 @@ pub const BLOCKING_THREADS: usize = 512;
 
 /// Each executor's registered DMA memory: glommio's minimum (it uses it for file I/O only).
 pub const IO_MEMORY: usize = 64 * 1024;
+
+/// The sleep each executor takes while it is built (see [`GlommioThread`]'s build).
+const WARM_UP: Duration = Duration::from_millis(1);
 
 /// Each executor's blocking pool with W executors: an even share of [`BLOCKING_THREADS`].
 pub fn blocking_threads_per_executor(workers: usize) -> usize {
@@ -105,7 +109,13 @@ impl LocalRuntime for GlommioThread {
                 .make()
         });
         match made {
-            Ok(Ok(executor)) => Ok(GlommioThread(executor)),
+            Ok(Ok(executor)) => {
+                // glommio's first sleep in a process registers it for `membarrier`
+                // (MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: 15 ms measured here, once per
+                // process); one short sleep pays it here, in the build, not in the first unit.
+                executor.run(glommio::timer::sleep(WARM_UP));
+                Ok(GlommioThread(executor))
+            }
             Ok(Err(err)) => Err(refused(err, cpu)),
             Err(payload) => Err(RunError::panicked("building a glommio executor", payload)),
         }
