@@ -8,7 +8,7 @@
 //! wraps it in [`Async`], which is the `Strategy`. Everything else — the channels
 //! (async-channel everywhere, fairness rule 4), the gather, fail-fast, the queue's join — is
 //! here, once, so a fairness fix lands once. [`local`] is the glue that fits thread-per-core
-//! runtimes (monoio, compio) to `Runtime`: a thread per runtime, fed through channels.
+//! runtimes (monoio, compio, glommio) to `Runtime`: a thread per runtime, fed through channels.
 
 use std::future::Future;
 use std::io;

@@ -256,8 +256,14 @@ impl<T> Report<T> {
         let mut state = self.0.lock();
         state.result = outcome;
         state.done = true;
-        if let Some(waker) = state.joiner.take() {
-            drop(state);
+        let joiner = state.joiner.take();
+        // The unit's own waker is dropped here, on its runtime's thread, not with the slot on
+        // the awaiter's: glommio 0.9 corrupts a task's reference count when its last waker is
+        // dropped on another thread while the task completes ("Waker invariant broken").
+        let unit = state.unit.take();
+        drop(state);
+        drop(unit);
+        if let Some(waker) = joiner {
             waker.wake();
         }
     }
@@ -268,8 +274,12 @@ impl<T> Drop for Report<T> {
         let mut state = self.0.lock();
         if !state.done {
             state.done = true;
-            if let Some(waker) = state.joiner.take() {
-                drop(state);
+            let joiner = state.joiner.take();
+            // As in `finish`: the unit's waker goes on the unit's thread.
+            let unit = state.unit.take();
+            drop(state);
+            drop(unit);
+            if let Some(waker) = joiner {
                 waker.wake();
             }
         }

@@ -192,6 +192,17 @@ pub static STRATEGIES: &[Entry] = &[
         quick: false,
         cpu_factor: 1.0,
     },
+    // Thread-per-core io_uring (issue #15): one executor pinned per CPU, so W ≤ the CPUs.
+    Entry {
+        name: <shootout_glommio::Glommio as Runtime>::NAME,
+        about: "W glommio executors (io_uring), one pinned per CPU, units round-robin (no work stealing)",
+        overlap: <shootout_glommio::Glommio as Runtime>::overlap,
+        build: |w| Ok(Box::new(shootout_glommio::build(w)?)),
+        crates: &["glommio", "hyper", "smol-hyper", "async-channel", "async-lock", "send_wrapper"],
+        fixed_workers: None,
+        quick: false,
+        cpu_factor: 1.0,
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {

@@ -1,8 +1,9 @@
-//! A kernel that refuses io_uring, as Docker's default seccomp profile does: compio's row is
-//! `unsupported` with the OS's reason, and monoio falls back to its epoll driver, says so, and
-//! still verifies. The refusal is a seccomp filter, which cannot be removed once installed, so
-//! the test re-runs itself in a child process (`--exact`, with an environment variable) and
-//! installs it there.
+//! A kernel that refuses io_uring, as Docker's default seccomp profile does: compio's and
+//! glommio's rows are `unsupported` with the OS's reason, and monoio falls back to its epoll
+//! driver, says so, and still verifies. The refusal is a seccomp filter, which cannot be removed
+//! once installed, so the test re-runs itself in a child process (`--exact`, with an environment
+//! variable) and installs it there. Likewise a locked-memory limit below glommio's floor (lowered
+//! in a child): glommio is `unsupported` and names the limit.
 
 use std::process::Command;
 use std::time::Duration;
@@ -13,39 +14,82 @@ use shootout_harness::STRATEGIES;
 
 /// Set in the child: this process installs the filter and checks the strategies.
 const CHILD: &str = "SHOOTOUT_REFUSE_IO_URING";
-const TEST: &str = "compio_is_unsupported_and_monoio_falls_back_to_epoll_when_io_uring_is_refused";
+const TEST: &str =
+    "compio_and_glommio_are_unsupported_and_monoio_falls_back_to_epoll_when_io_uring_is_refused";
+/// Set in the child of the memlock test: this process lowers RLIMIT_MEMLOCK, then builds glommio.
+const MEMLOCK_CHILD: &str = "SHOOTOUT_LOW_MEMLOCK";
+const MEMLOCK_TEST: &str = "glommio_is_unsupported_below_its_locked_memory_floor";
 
 #[test]
-fn compio_is_unsupported_and_monoio_falls_back_to_epoll_when_io_uring_is_refused() {
+fn compio_and_glommio_are_unsupported_and_monoio_falls_back_to_epoll_when_io_uring_is_refused() {
     if std::env::var_os(CHILD).is_some() {
         refused_here();
         return;
     }
+    let stderr = in_child(TEST, CHILD);
+    assert!(stderr.contains("monoio: io_uring refused"), "monoio did not say it fell back:\n{stderr}");
+}
+
+#[test]
+fn glommio_is_unsupported_below_its_locked_memory_floor() {
+    if std::env::var_os(MEMLOCK_CHILD).is_some() {
+        low_memlock_here();
+        return;
+    }
+    in_child(MEMLOCK_TEST, MEMLOCK_CHILD);
+}
+
+/// Re-runs this binary's test `test` alone with `env` set, asserts that it ran and passed, and
+/// returns its stderr.
+fn in_child(test: &str, env: &str) -> String {
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = Command::new(exe)
-        .args(["--exact", TEST, "--nocapture", "--test-threads=1"])
-        .env(CHILD, "1")
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(env, "1")
         .output()
         .expect("run the test binary as a child");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
-    // The child ran the checks (a filter it could not install would have failed it).
+    // The child ran the checks (a refusal it could not set up would have failed it).
     assert!(stdout.contains("1 passed"), "child ran no test:\n{stdout}\n{stderr}");
-    assert!(stderr.contains("monoio: io_uring refused"), "monoio did not say it fell back:\n{stderr}");
+    stderr.into_owned()
 }
 
-/// In the child: refuse io_uring, then build both strategies.
+/// In the memlock child: a 256 KiB limit (lowering needs no privilege), below glommio's 512 KiB.
+fn low_memlock_here() {
+    let limit = libc::rlimit { rlim_cur: 256 * 1024, rlim_max: 256 * 1024 };
+    // SAFETY: a plain system call on a value that outlives it.
+    let set = unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &limit) };
+    assert_eq!(set, 0, "setrlimit: {}", std::io::Error::last_os_error());
+    let glommio = STRATEGIES.iter().find(|e| e.name == "glommio").expect("glommio is registered");
+    match (glommio.build)(1) {
+        Err(RunError::Unsupported(why)) => {
+            assert!(
+                why.contains("RLIMIT_MEMLOCK") && why.contains("262144") && why.contains("524288"),
+                "{why}"
+            )
+        }
+        Err(other) => panic!("glommio: expected unsupported, got {other}"),
+        Ok(_) => panic!("glommio built below its locked-memory floor"),
+    }
+}
+
+/// In the child: refuse io_uring, then build the three strategies.
 fn refused_here() {
     refuse_io_uring_setup();
 
-    let compio = STRATEGIES.iter().find(|e| e.name == "compio").expect("compio is registered");
-    match (compio.build)(2) {
-        Err(RunError::Unsupported(why)) => {
-            assert!(why.contains("io_uring refused") && why.contains("os error 1"), "{why}")
+    // glommio with one executor: it pins one per CPU, and W = 2 on a 1-CPU machine would be
+    // refused for that, before io_uring.
+    for (name, workers) in [("compio", 2), ("glommio", 1)] {
+        let entry = STRATEGIES.iter().find(|e| e.name == name).expect("registered");
+        match (entry.build)(workers) {
+            Err(RunError::Unsupported(why)) => {
+                assert!(why.contains("io_uring refused") && why.contains("os error 1"), "{name}: {why}")
+            }
+            Err(other) => panic!("{name}: expected unsupported, got {other}"),
+            Ok(_) => panic!("{name} built although io_uring is refused"),
         }
-        Err(other) => panic!("compio: expected unsupported, got {other}"),
-        Ok(_) => panic!("compio built although io_uring is refused"),
     }
 
     let monoio = shootout_monoio::build(2).expect("monoio falls back to epoll");
