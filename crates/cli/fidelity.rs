@@ -431,7 +431,9 @@ const TOLERANCE: f64 = 0.10;
 fn settled(work: Work, runs: &[Vec<Measure>; 2]) -> bool {
     metrics_of(work).iter().all(|(_, value)| {
         let [a, b] = [0, 1].map(|side| runs[side].iter().map(value).collect::<Vec<f64>>());
-        tie::ratio_interval(&b, &a).is_some_and(|i| !judge(i, &a, &b).starts_with("can't"))
+        // The whole-sample rule only: a per-mode verdict is read once every run is in, never
+        // used to stop early (a mode with three runs would settle on noise).
+        tie::ratio_interval(&b, &a).is_some_and(|i| !judge_whole(i, &a, &b).starts_with("can't"))
     })
 }
 
@@ -439,15 +441,23 @@ fn settled(work: Work, runs: &[Vec<Measure>; 2]) -> bool {
 /// beyond it only when the whole interval is; otherwise, where a side's runs spread over 1.5 ×,
 /// the ratio within each of the two modes (`modes`), and "can't tell" when that cannot settle.
 fn judge(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
+    let whole = judge_whole(interval, shootout, minimal);
+    if whole.contains("two modes") {
+        // A mixture's median moves with the share of runs in each mode; compare within modes.
+        return modes::judge(shootout, minimal, TOLERANCE).unwrap_or(whole);
+    }
+    whole
+}
+
+/// [`judge`] on the whole sample of each side, without looking for modes.
+fn judge_whole(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
     let (lo, hi) = (1.0 - TOLERANCE, 1.0 + TOLERANCE);
     if interval.lo >= lo && interval.hi <= hi {
         "within 10 %".into()
     } else if interval.lo > hi || interval.hi < lo {
         "differs by more than 10 %".into()
     } else if tie::unstable(shootout) || tie::unstable(minimal) {
-        // A mixture's median moves with the share of runs in each mode; compare within modes.
-        modes::judge(shootout, minimal, TOLERANCE)
-            .unwrap_or_else(|| "can't tell: runs spread over 1.5 × (two modes)".into())
+        "can't tell: runs spread over 1.5 × (two modes)".into()
     } else {
         "can't tell".into()
     }

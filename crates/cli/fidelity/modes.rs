@@ -14,8 +14,9 @@ use shootout_harness::report::tie;
 /// The slow mode's fastest run must be at least this far above the fast mode's slowest: a real
 /// gap between two clusters, not a split drawn through one wide cluster.
 const MIN_GAP: f64 = 1.15;
-/// Runs of each side a mode needs before its ratio is judged.
-const MIN_RUNS: usize = 3;
+/// Runs of each side a mode needs before its ratio is judged: fewer, and a bootstrap over them
+/// settles on noise.
+const MIN_RUNS: usize = 5;
 
 /// One side's runs split at the pooled gap: `[lower, higher]` values.
 #[derive(Debug, Clone, PartialEq)]
