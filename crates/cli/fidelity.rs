@@ -427,12 +427,16 @@ const EXTEND: usize = 3;
 /// How far shootout may be from the minimal program and still measure the runtime: 10 %.
 const TOLERANCE: f64 = 0.10;
 
-/// Whether every metric of a row already has a verdict other than "can't tell".
+/// Whether every metric of a row already has a verdict other than "can't tell". A side whose
+/// runs spread over 1.5 × never settles early: five runs of a two-mode row gave threads' 1→1
+/// queue "differs" (0.62, interval 0.32–0.89) in one run of the command and 1.00 over fifteen
+/// runs in the one before; an early stop picks whichever mode the first runs fell in.
 fn settled(work: Work, runs: &[Vec<Measure>; 2]) -> bool {
     metrics_of(work).iter().all(|(_, value)| {
         let [a, b] = [0, 1].map(|side| runs[side].iter().map(value).collect::<Vec<f64>>());
-        // The whole-sample rule only: a per-mode verdict is read once every run is in, never
-        // used to stop early (a mode with three runs would settle on noise).
+        if tie::unstable(&a) || tie::unstable(&b) {
+            return false;
+        }
         tie::ratio_interval(&b, &a).is_some_and(|i| !judge_whole(i, &a, &b).starts_with("can't"))
     })
 }
@@ -550,6 +554,17 @@ mod tests {
         assert_eq!(judge(at(1.08, 0.95, 1.25), &steady, &steady), "can't tell");
         let two_modes = [0.15, 0.16, 0.45];
         assert!(judge(at(1.08, 0.95, 1.25), &two_modes, &steady).contains("two modes"));
+    }
+
+    #[test]
+    fn a_row_with_two_modes_takes_every_run_before_its_verdict() {
+        let work = Work::Sleep { n: 1, d: Duration::ZERO };
+        let measure = |s: f64| Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 };
+        let side = |xs: &[f64]| xs.iter().map(|&s| measure(s)).collect::<Vec<Measure>>();
+        // Far apart and steady: settled after five runs.
+        assert!(settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])]));
+        // As far apart, but one side spread over 1.5 ×: not yet.
+        assert!(!settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])]));
     }
 
     #[test]
