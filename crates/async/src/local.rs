@@ -497,6 +497,40 @@ pub fn blocking_result<T, E: std::fmt::Debug>(
     }
 }
 
+/// The `Runtime` methods every thread-per-core strategy delegates to its [`LocalPool`] (a field
+/// named `pool`): its W, spawn and detach through the pool, and a plain futures-lite `block_on`
+/// on the calling thread, which only awaits join slots and channels (the runtimes' own threads
+/// run the tasks). One definition, so compio, monoio and glommio cannot drift apart here.
+#[macro_export]
+macro_rules! local_pool_methods {
+    () => {
+        fn workers(&self) -> usize {
+            self.pool.workers()
+        }
+
+        fn spawn<F>(&self, future: F) -> $crate::local::RemoteTask<F::Output>
+        where
+            F: ::std::future::Future + Send + 'static,
+            F::Output: Send + 'static,
+        {
+            self.pool.spawn(future)
+        }
+
+        fn detach(&self, future: impl ::std::future::Future<Output = ()> + Send + 'static) {
+            self.pool.detach(future);
+        }
+
+        fn block_on<F: ::std::future::Future>(&self, future: F) -> F::Output {
+            $crate::local::block_on_here(future)
+        }
+    };
+}
+
+/// Runs `future` to completion on the calling thread (`local_pool_methods!`'s `block_on`).
+pub fn block_on_here<F: Future>(future: F) -> F::Output {
+    futures_lite::future::block_on(future)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

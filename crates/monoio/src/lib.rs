@@ -130,27 +130,7 @@ impl Runtime for Monoio {
         Overlap { timer: None, blocking: Some(BLOCKING_THREADS) }
     }
 
-    fn workers(&self) -> usize {
-        self.pool.workers()
-    }
-
-    fn spawn<F>(&self, future: F) -> RemoteTask<F::Output>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        self.pool.spawn(future)
-    }
-
-    fn detach(&self, future: impl Future<Output = ()> + Send + 'static) {
-        self.pool.detach(future);
-    }
-
-    /// A plain executor on the calling thread: it only awaits join slots and channels; the
-    /// runtimes' own threads run the tasks.
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        futures_lite::future::block_on(future)
-    }
+    shootout_async::local_pool_methods!();
 
     async fn spawn_blocking<T, F>(f: F) -> Result<T, RunError>
     where
