@@ -46,16 +46,7 @@ pub(crate) fn run(_strategy: &crate::May, spec: &FanOutSpec) -> Result<FanOutOut
     }
     drop(tx);
 
-    let mut handed = Vec::new();
-    if completion {
-        for h in rx.iter() {
-            let stop = spec.fail_fast() && h.result.is_err();
-            handed.push(h);
-            if stop {
-                break;
-            }
-        }
-    }
+    let mut handed = if completion { spec.hand_over_as_completed(rx.iter()) } else { Vec::new() };
     // Every coroutine is joined, so none outlives the call: after a fail-fast stop the gate has
     // woken the waiting ones and the rest return before their work.
     let mut results: Vec<Option<UnitResult>> = vec![None; n];

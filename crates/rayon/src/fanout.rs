@@ -34,7 +34,6 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &FanOutSpec) -> Result<FanOutOu
         }
         Order::Completion => {
             let (tx, rx) = crossbeam_channel::unbounded::<Handed>();
-            let mut handed = Vec::with_capacity(n);
             strategy.pool().in_place_scope(|scope| {
                 let unit = &unit;
                 scope.spawn(move |_| {
@@ -46,15 +45,8 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &FanOutSpec) -> Result<FanOutOu
                         unit(i, Some(&deliver));
                     });
                 });
-                for h in rx.iter() {
-                    let stop = spec.fail_fast() && h.result.is_err();
-                    handed.push(h);
-                    if stop {
-                        break;
-                    }
-                }
-            });
-            handed
+                spec.hand_over_as_completed(rx.iter())
+            })
         }
     };
     Ok(recorder.outcome(handed))

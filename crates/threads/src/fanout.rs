@@ -80,16 +80,7 @@ pub(crate) fn run(strategy: &crate::Threads, spec: &FanOutSpec) -> Result<FanOut
         }
         drop(tx);
 
-        let mut handed = Vec::new();
-        if completion {
-            for h in rx.iter() {
-                let stop = spec.fail_fast() && h.result.is_err();
-                handed.push(h);
-                if stop {
-                    break;
-                }
-            }
-        }
+        let mut handed = if completion { spec.hand_over_as_completed(rx.iter()) } else { Vec::new() };
         let mut results: Vec<Option<UnitResult>> = vec![None; n];
         let mut panicked = None;
         for handle in handles {

@@ -22,6 +22,21 @@ impl FanOutSpec {
         handed
     }
 
+    /// Hands blocking strategies' results over in completion order, as they arrive: all of
+    /// them, or up to and including the first error under fail-fast (`as_completed`).
+    pub fn hand_over_as_completed(&self, arrivals: impl IntoIterator<Item = Handed>) -> Vec<Handed> {
+        let fail_fast = self.fail_fast();
+        let mut handed = Vec::new();
+        for h in arrivals {
+            let stop = fail_fast && h.result.is_err();
+            handed.push(h);
+            if stop {
+                break;
+            }
+        }
+        handed
+    }
+
     /// One unit on the calling thread, for the blocking strategies (sequential, threads,
     /// rayon): the same body everywhere, so they differ only in how they schedule units.
     ///
