@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shootout_core::{
-    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Overlap, QueueOutcome, QueueSpec, RunError,
+    FanOutOutcome, FanOutSpec, HttpOutcome, HttpSpec, Notes, Overlap, QueueOutcome, QueueSpec, RunError,
     SleepOutcome, SleepSpec, Strategy, SubmitOutcome, SubmitSpec, Target,
 };
 
@@ -48,6 +48,11 @@ pub trait Runtime: Send + Sync + Sized + 'static {
 
     /// W, the worker threads this runtime was built with.
     fn workers(&self) -> usize;
+
+    /// What every row should say about how this runtime ran (see [`Strategy::notes`]).
+    fn notes(&self) -> Notes {
+        Notes::new()
+    }
 
     /// Spawns a task on the runtime's workers.
     fn spawn<F>(&self, future: F) -> Self::Task<F::Output>
@@ -179,6 +184,10 @@ impl<R: Runtime> Strategy for Async<R> {
 
     fn overlap(&self) -> Overlap {
         R::overlap(self.runtime.workers())
+    }
+
+    fn notes(&self) -> Notes {
+        self.runtime.notes()
     }
 
     fn sleep(&self, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {

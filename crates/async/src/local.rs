@@ -34,7 +34,7 @@ use std::thread::JoinHandle;
 
 use futures_util::FutureExt;
 use send_wrapper::SendWrapper;
-use shootout_core::RunError;
+use shootout_core::{Notes, RunError};
 
 use crate::Task;
 
@@ -162,6 +162,16 @@ impl<L: LocalRuntime> LocalPool<L> {
         notes.sort();
         notes.dedup();
         notes
+    }
+
+    /// [`LocalPool::notes`] as every row carries them: under `runtime`, when there are any.
+    pub fn row_notes(&self) -> Notes {
+        let notes = self.notes();
+        let mut row = Notes::new();
+        if !notes.is_empty() {
+            row.insert("runtime".to_string(), notes.join("; ").into());
+        }
+        row
     }
 
     /// Sends `future` to the next runtime thread in turn; its result comes back in the slot.
@@ -506,6 +516,10 @@ macro_rules! local_pool_methods {
     () => {
         fn workers(&self) -> usize {
             self.pool.workers()
+        }
+
+        fn notes(&self) -> ::shootout_core::Notes {
+            self.pool.row_notes()
         }
 
         fn spawn<F>(&self, future: F) -> $crate::local::RemoteTask<F::Output>

@@ -36,5 +36,5 @@ pub use queue::{QueueOutcome, QueueSpec};
 pub use sleep::{SleepMode, SleepOutcome, SleepSpec};
 pub use spec::{CaseError, Timed};
 pub use spec::{Context, Latency, Spec, Summary, Throughput, Workload, WorkloadSpec};
-pub use strategy::{Overlap, OwnMeasure, Strategy, WaitKind};
+pub use strategy::{Notes, Overlap, OwnMeasure, Strategy, WaitKind};
 pub use submit::{SubmitOutcome, SubmitSpec};

@@ -252,6 +252,7 @@ fn timed<S: WorkloadSpec>(
     let outcome = outcome?;
     let mut summary = spec.verify(&outcome).map_err(CaseError::Wrong)?;
     summary.notes.extend(own.into_iter().flat_map(|m| m.notes));
+    summary.notes.extend(strategy.notes());
     Ok(Timed { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, summary })
 }
 

@@ -84,7 +84,16 @@ pub trait Strategy: Send + Sync {
     fn own_measure(&self) -> Option<OwnMeasure> {
         None
     }
+
+    /// What every row of this strategy should say about how it ran, when that differs from
+    /// what its name promises: monoio on its epoll fallback where the kernel refused io_uring.
+    fn notes(&self) -> Notes {
+        Notes::new()
+    }
 }
+
+/// What a row says about how it ran, by key (`CaseResult::notes`).
+pub type Notes = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// An external strategy's own measurement of one run (see [`Strategy::own_measure`]).
 #[derive(Debug, Clone, Default, PartialEq)]

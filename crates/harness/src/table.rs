@@ -109,11 +109,13 @@ impl Table {
 /// The status cell: `ok`, or the status with its reason.
 pub fn status_cell(row: &CaseResult) -> String {
     match (&row.status, &row.error) {
-        // An open-loop rate the schedule could not keep is said on its row, never hidden.
-        (Status::Ok, _) => match row.notes.get("warning").and_then(|w| w.as_str()) {
-            Some(warning) => format!("ok; {warning}"),
-            None => "ok".to_string(),
-        },
+        // An open-loop rate the schedule could not keep, or a runtime on its fallback driver,
+        // is said on its row, never hidden.
+        (Status::Ok, _) => {
+            let said: Vec<&str> =
+                ["warning", "runtime"].iter().filter_map(|key| row.notes.get(*key)?.as_str()).collect();
+            if said.is_empty() { "ok".to_string() } else { format!("ok; {}", said.join("; ")) }
+        }
         // An error that already says its status ("unsupported: …") is not prefixed twice.
         (status, Some(why)) if why.starts_with(&format!("{}: ", status.name())) => why.clone(),
         (status, Some(why)) => format!("{}: {why}", status.name()),
@@ -256,6 +258,16 @@ mod tests {
             r.error = Some("predicted 1.00 s > --max-case-time 10ms".into());
         }
         r
+    }
+
+    #[test]
+    fn an_ok_row_says_its_warning_and_its_fallback_runtime() {
+        let mut r = row("monoio", 10_000_000, Status::Ok);
+        assert_eq!(status_cell(&r), "ok");
+        r.notes.insert("runtime".into(), "running the legacy epoll driver".into());
+        assert_eq!(status_cell(&r), "ok; running the legacy epoll driver");
+        r.notes.insert("warning".into(), "rate not kept".into());
+        assert_eq!(status_cell(&r), "ok; rate not kept; running the legacy epoll driver");
     }
 
     #[test]

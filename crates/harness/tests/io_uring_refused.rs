@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use shootout_async::Runtime;
-use shootout_core::{RunError, SleepMode, SleepSpec, Strategy, WorkloadSpec};
+use shootout_core::{RunError, SleepMode, SleepSpec, Spec, Strategy, WorkloadSpec};
 use shootout_harness::STRATEGIES;
 
 /// Set in the child: this process installs the filter and checks the strategies.
@@ -102,6 +102,12 @@ fn refused_here() {
         let outcome = strategy.sleep(&spec).unwrap_or_else(|e| panic!("monoio on epoll, {mode:?}: {e}"));
         spec.verify(&outcome).unwrap_or_else(|e| panic!("monoio on epoll, {mode:?}: {e}"));
     }
+    // Every row it measures says so, not only its stderr.
+    let timed = Spec::Sleep(SleepSpec::new(16, Duration::from_millis(10), SleepMode::Timer))
+        .run_timed(&monoio, None)
+        .unwrap_or_else(|e| panic!("monoio on epoll: {e}"));
+    let said = timed.summary.notes["runtime"].as_str().expect("a runtime note");
+    assert!(said.contains("legacy epoll driver"), "{said}");
 }
 
 /// A seccomp filter on every thread of this process: `io_uring_setup` fails with EPERM, every
