@@ -1,22 +1,24 @@
 //! `shootout fidelity`: runs each minimal reference program (crates/minimal) beside the
-//! shootout case that does the same work, interleaved, each run in a fresh process, and prints
-//! shootout ÷ minimal per row — what the harness itself adds to a number.
+//! shootout case that does the same work, interleaved, and prints shootout ÷ minimal per row —
+//! what the harness itself adds to a number. Each run is a fresh process, except on queue rows,
+//! where one process runs both sides in turn (see [`Work::paired`]).
 
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use shootout_core::metrics::{self, raise_nofile_limit};
+use shootout_core::metrics::raise_nofile_limit;
 use shootout_core::queue::Capacity;
-use shootout_core::{HttpSpec, QueueSpec, SleepMode, SleepSpec, Spec, Target};
+use shootout_core::{HttpSpec, QueueSpec, SleepMode, SleepSpec, Spec};
 use shootout_harness::registry;
 use shootout_harness::report::tie;
 use shootout_harness::target::{Server, ServerConfig};
-use shootout_minimal::http::Load;
-use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
 
 mod modes;
+mod sides;
+
+use sides::{Measure, MINIMAL, SHOOTOUT, child, paired_ratio};
 
 #[derive(Args, Debug, Clone)]
 pub struct FidelityArgs {
@@ -91,6 +93,15 @@ fn rows(scale: usize) -> Vec<Row> {
 }
 
 impl Work {
+    /// Whether a row is measured in pairs inside one process: shootout, minimal, minimal,
+    /// shootout, and the row's figure is the median over processes of each process's
+    /// shootout ÷ minimal. Queue rows are: on two cores a bounded channel's process lands in a
+    /// fast or a slow mode (the same program takes 0.15 s or 0.45 s, fresh process to fresh
+    /// process), and two sides in separate processes compare modes as much as programs.
+    fn paired(self) -> bool {
+        matches!(self, Work::Queue { .. })
+    }
+
     /// The shootout case doing this work.
     fn spec(self) -> Spec {
         match self {
@@ -105,130 +116,6 @@ impl Work {
     }
 }
 
-/// The answer a minimal program gives: its ids, or a count and a sum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Answer {
-    Ids(Vec<usize>),
-    Pair(u64, u64),
-}
-
-impl Answer {
-    /// What every correct program answers for `work`.
-    fn expected(work: Work) -> Answer {
-        match work {
-            Work::Sleep { n, .. } | Work::Memory { n, .. } => Answer::Ids((0..n).collect()),
-            Work::Queue { m, .. } => {
-                let m = m as u64;
-                Answer::Pair(m, m * m.saturating_sub(1) / 2)
-            }
-            Work::Http { m, .. } => Answer::Pair(m as u64, (m * HTTP_BYTES) as u64),
-        }
-    }
-}
-
-/// A minimal program, its runtime built: `run` is the part that is timed.
-struct Minimal {
-    run: Box<dyn FnMut() -> Answer>,
-}
-
-fn minimal(strategy: &str, work: Work, workers: usize, target: Option<&str>) -> Result<Minimal, String> {
-    enum Rt {
-        Tokio(TokioRuntime),
-        Smol(SmolPool),
-        Plain,
-    }
-    let rt = match strategy {
-        "tokio" => Rt::Tokio(tokio_runtime(workers).map_err(|e| format!("tokio runtime: {e}"))?),
-        "smol" => Rt::Smol(SmolPool::new(workers)),
-        "threads" | "async-std" => Rt::Plain,
-        other => return Err(format!("no minimal program for {other}")),
-    };
-    let load = match work {
-        Work::Http { m, c } => {
-            let url = target.ok_or("an HTTP row needs --target")?;
-            let addr = url
-                .strip_prefix("http://")
-                .and_then(|a| a.trim_end_matches('/').parse().ok())
-                .ok_or_else(|| format!("--target must be http://IP:PORT, got {url:?}"))?;
-            Some(Load { addr, requests: m, connections: c, bytes: HTTP_BYTES })
-        }
-        _ => None,
-    };
-    let async_std = strategy == "async-std";
-    let run: Box<dyn FnMut() -> Answer> = match (work, rt, load) {
-        (Work::Sleep { n, d } | Work::Memory { n, d }, rt, _) => Box::new(move || {
-            Answer::Ids(match &rt {
-                Rt::Tokio(rt) => sleep::tokio(rt, n, d),
-                Rt::Smol(pool) => sleep::smol(pool, n, d),
-                Rt::Plain if async_std => sleep::async_std(n, d),
-                Rt::Plain => sleep::threads(n, d),
-            })
-        }),
-        (Work::Queue { m, p, c, capacity }, rt, _) => Box::new(move || {
-            let m = m as u64;
-            let (n, s) = match &rt {
-                Rt::Tokio(rt) => queue::tokio(rt, m, p, c, capacity),
-                Rt::Smol(pool) => queue::smol(pool, m, p, c, capacity),
-                Rt::Plain if async_std => queue::async_std(m, p, c, capacity),
-                Rt::Plain => queue::threads(m, p, c, capacity),
-            };
-            Answer::Pair(n, s)
-        }),
-        (Work::Http { .. }, rt, Some(load)) => Box::new(move || {
-            let (n, s) = match &rt {
-                Rt::Tokio(rt) => http::tokio(rt, load),
-                Rt::Smol(pool) => http::smol(pool, load),
-                Rt::Plain if async_std => http::async_std(load),
-                Rt::Plain => http::threads(load),
-            };
-            Answer::Pair(n, s)
-        }),
-        (Work::Http { .. }, _, None) => return Err("an HTTP row needs a target".into()),
-    };
-    Ok(Minimal { run })
-}
-
-/// One run of one side of a row, as a child reports it.
-#[derive(Debug, Clone, Copy)]
-struct Measure {
-    wall_ns: u64,
-    cpu_ns: u64,
-    /// Peak RSS growth over the process's state after its runtime was built.
-    grown_bytes: u64,
-}
-
-/// The child side: builds the runtime, runs the program once, prints one JSON line.
-fn child(row: &Row, side: &str, target: Option<&str>, workers: usize) -> Result<Measure, String> {
-    let hwm = || metrics::proc_status(None).map_or(0, |s| s.vm_hwm);
-    match side {
-        "shootout" => {
-            let strategy = (registry::find(row.strategy).map_err(|e| e.to_string())?.build)(workers)
-                .map_err(|e| e.to_string())?;
-            let before = hwm();
-            let target = target.map(Target::new);
-            let timed =
-                row.work.spec().run_timed(strategy.as_ref(), target.as_ref()).map_err(|e| e.to_string())?;
-            let grown_bytes = hwm().saturating_sub(before);
-            Ok(Measure { wall_ns: timed.wall_ns, cpu_ns: timed.cpu_ns, grown_bytes })
-        }
-        "minimal" => {
-            let mut program = minimal(row.strategy, row.work, workers, target)?;
-            let before = hwm();
-            let cpu0 = metrics::cpu_time();
-            let t0 = Instant::now();
-            let answer = (program.run)();
-            let wall = t0.elapsed();
-            let cpu = metrics::cpu_time().saturating_sub(cpu0);
-            let grown_bytes = hwm().saturating_sub(before);
-            if answer != Answer::expected(row.work) {
-                return Err("the minimal program's answer is wrong".into());
-            }
-            Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes })
-        }
-        other => Err(format!("unknown side {other:?}")),
-    }
-}
-
 /// Runs one side of a row in a fresh process; a hang past `deadline` is killed.
 fn spawn(
     row: &Row,
@@ -236,7 +123,7 @@ fn spawn(
     args: &FidelityArgs,
     target: Option<&str>,
     workers: usize,
-) -> Result<Measure, String> {
+) -> Result<Vec<(usize, Measure)>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     let mut cmd = Command::new(exe);
     cmd.args(["fidelity", "--scale", &args.scale.to_string(), "--child", &format!("{}|{side}", row.name)]);
@@ -273,8 +160,14 @@ fn spawn(
     if let Some(why) = value.get("error").and_then(|e| e.as_str()) {
         return Err(format!("{} ({side}): {why}", row.name));
     }
-    let field = |k: &str| value.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
-    Ok(Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") })
+    let runs = value.get("runs").and_then(|r| r.as_array()).filter(|r| !r.is_empty());
+    let runs = runs.ok_or_else(|| format!("{} ({side}) reported no runs: {line}", row.name))?;
+    let runs = runs.iter().map(|run| {
+        let field = |k: &str| run.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+        let which = if field("side") == MINIMAL as u64 { MINIMAL } else { SHOOTOUT };
+        (which, Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") })
+    });
+    Ok(runs.collect())
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -307,8 +200,14 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         };
         let _ = raise_nofile_limit();
         let line = match child(row, side, args.target.as_deref(), workers) {
-            Ok(m) => {
-                serde_json::json!({"wall_ns": m.wall_ns, "cpu_ns": m.cpu_ns, "grown_bytes": m.grown_bytes})
+            Ok(runs) => {
+                let runs: Vec<serde_json::Value> = runs
+                    .iter()
+                    .map(|(side, m)| {
+                        serde_json::json!({"side": side, "wall_ns": m.wall_ns, "cpu_ns": m.cpu_ns, "grown_bytes": m.grown_bytes})
+                    })
+                    .collect();
+                serde_json::json!({ "runs": runs })
             }
             Err(why) => serde_json::json!({ "error": why }),
         };
@@ -342,7 +241,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     };
     let target = server.as_ref().map(Server::url);
     println!(
-        "fidelity: W = {workers}, {} runs of each side per row, load average before: {}",
+        "fidelity: W = {workers}, {} runs of each side per row (queue rows: {} processes, each running \
+         shootout, minimal, minimal, shootout), load average before: {}",
+        args.repeat,
         args.repeat,
         loadavg()
     );
@@ -352,21 +253,34 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     );
     let started = Instant::now();
     let mut failed = false;
-    let max_repeat = args.repeat * EXTEND;
     for row in selected {
         let mut runs: [Vec<Measure>; 2] = [Vec::new(), Vec::new()];
+        // Paired rows: each process's shootout ÷ minimal.
+        let mut ratios: Vec<f64> = Vec::new();
         let mut error = None;
+        // A paired process already runs each side twice.
+        let max_repeat = args.repeat * if row.work.paired() { 2 } else { EXTEND };
         // `repeat` runs of each side, interleaved and alternating which goes first so drift
         // hits both alike; a row the interval cannot settle yet gets more, up to `max_repeat`.
         for rep in 0..max_repeat {
-            if rep >= args.repeat && settled(row.work, &runs) {
+            if rep >= args.repeat && settled(row.work, &runs, &ratios) {
                 break;
             }
-            let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
-            for side in order {
-                let name = ["shootout", "minimal"][side];
-                match spawn(row, name, args, target.as_deref(), workers) {
-                    Ok(m) => runs[side].push(m),
+            let sides: &[&str] = match (row.work.paired(), rep % 2) {
+                (true, _) => &["paired"],
+                (false, 0) => &["shootout", "minimal"],
+                (false, _) => &["minimal", "shootout"],
+            };
+            for side in sides {
+                match spawn(row, side, args, target.as_deref(), workers) {
+                    Ok(measured) => {
+                        if *side == "paired" {
+                            ratios.push(paired_ratio(&measured));
+                        }
+                        for (which, m) in measured {
+                            runs[which].push(m);
+                        }
+                    }
                     Err(why) => error = Some(why),
                 }
             }
@@ -377,6 +291,22 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         if let Some(why) = error {
             println!("{:<44} failed: {why}", row.name);
             failed = true;
+            continue;
+        }
+        if row.work.paired() {
+            let [a, b] = [SHOOTOUT, MINIMAL].map(|side| runs[side].iter().map(|m| m.wall_ns as f64 / 1e9).collect::<Vec<f64>>());
+            let Some(interval) = tie::median_interval(&ratios) else { continue };
+            println!(
+                "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
+                row.name,
+                "time",
+                show("time", median(a)),
+                show("time", median(b)),
+                interval.ratio,
+                format!("{:.2}–{:.2}", interval.lo, interval.hi),
+                ratios.len(),
+                judge_paired(interval, &ratios),
+            );
             continue;
         }
         for (metric, value) in metrics_of(row.work) {
@@ -431,7 +361,11 @@ const TOLERANCE: f64 = 0.10;
 /// runs spread over 1.5 × never settles early: five runs of a two-mode row gave threads' 1→1
 /// queue "differs" (0.62, interval 0.32–0.89) in one run of the command and 1.00 over fifteen
 /// runs in the one before; an early stop picks whichever mode the first runs fell in.
-fn settled(work: Work, runs: &[Vec<Measure>; 2]) -> bool {
+/// A paired row settles on its processes' ratios.
+fn settled(work: Work, runs: &[Vec<Measure>; 2], ratios: &[f64]) -> bool {
+    if work.paired() {
+        return tie::median_interval(ratios).is_some_and(|i| !judge_paired(i, ratios).starts_with("can't"));
+    }
     metrics_of(work).iter().all(|(_, value)| {
         let [a, b] = [0, 1].map(|side| runs[side].iter().map(value).collect::<Vec<f64>>());
         if tie::unstable(&a) || tie::unstable(&b) {
@@ -455,15 +389,34 @@ fn judge(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
 
 /// [`judge`] on the whole sample of each side, without looking for modes.
 fn judge_whole(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
+    match against_tolerance(interval) {
+        Some(verdict) => verdict.into(),
+        None if tie::unstable(shootout) || tie::unstable(minimal) => {
+            "can't tell: runs spread over 1.5 × (two modes)".into()
+        }
+        None => "can't tell".into(),
+    }
+}
+
+/// The verdict on a paired row's per-process ratios.
+fn judge_paired(interval: tie::Interval, ratios: &[f64]) -> String {
+    match against_tolerance(interval) {
+        Some(verdict) => format!("{verdict} (paired)"),
+        None if tie::unstable(ratios) => "can't tell: paired ratios spread over 1.5 ×".into(),
+        None => "can't tell (paired)".into(),
+    }
+}
+
+/// Within the tolerance only when the whole interval is, beyond it only when the whole
+/// interval is; `None` when it straddles an edge.
+fn against_tolerance(interval: tie::Interval) -> Option<&'static str> {
     let (lo, hi) = (1.0 - TOLERANCE, 1.0 + TOLERANCE);
     if interval.lo >= lo && interval.hi <= hi {
-        "within 10 %".into()
+        Some("within 10 %")
     } else if interval.lo > hi || interval.hi < lo {
-        "differs by more than 10 %".into()
-    } else if tie::unstable(shootout) || tie::unstable(minimal) {
-        "can't tell: runs spread over 1.5 × (two modes)".into()
+        Some("differs by more than 10 %")
     } else {
-        "can't tell".into()
+        None
     }
 }
 
@@ -483,7 +436,9 @@ mod tests {
 
     use super::*;
     use shootout_core::WorkloadSpec;
+    use shootout_core::Target;
     use shootout_core::http::Answer as HttpAnswer;
+    use super::sides::{Answer, minimal};
 
     /// The shootout strategy's verified outcome, as the minimal program's kind of answer.
     fn shootout_answer(row: &Row, target: Option<&Target>) -> Answer {
@@ -562,9 +517,33 @@ mod tests {
         let measure = |s: f64| Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 };
         let side = |xs: &[f64]| xs.iter().map(|&s| measure(s)).collect::<Vec<Measure>>();
         // Far apart and steady: settled after five runs.
-        assert!(settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])]));
+        assert!(settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])], &[]));
         // As far apart, but one side spread over 1.5 ×: not yet.
-        assert!(!settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])]));
+        assert!(!settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])], &[]));
+    }
+
+    /// A queue row's process runs both sides, twice each, in the order shootout, minimal,
+    /// minimal, shootout; its ratio is total against total, so a steady drift cancels.
+    #[test]
+    fn a_paired_process_runs_both_sides_abba_and_its_ratio_cancels_drift() {
+        let row = Row {
+            name: "queue 1→1 b=16 m=20000 threads".into(),
+            strategy: "threads",
+            work: Work::Queue { m: 20_000, p: 1, c: 1, capacity: Some(16) },
+        };
+        let runs = child(&row, "paired", None, 2).unwrap();
+        assert_eq!(runs.iter().map(|(side, _)| *side).collect::<Vec<_>>(), [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]);
+        assert!(runs.iter().all(|(_, m)| m.wall_ns > 0));
+        // Both sides take 1 s of work while the machine slows by 0.1 s a run: 1.0, not 0.87.
+        let at = |side, s: f64| (side, Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 });
+        let drifting = [at(SHOOTOUT, 1.0), at(MINIMAL, 1.1), at(MINIMAL, 1.2), at(SHOOTOUT, 1.3)];
+        assert!((paired_ratio(&drifting) - 1.0).abs() < 1e-9);
+        // Within 10 % only when the whole interval of the ratios is.
+        assert!(settled(row.work, &[vec![], vec![]], &[1.0, 1.02, 0.98, 1.01, 0.99]));
+        let spread = [0.6, 1.0, 1.4, 0.9, 1.2];
+        assert!(!settled(row.work, &[vec![], vec![]], &spread));
+        let interval = tie::median_interval(&spread).unwrap();
+        assert_eq!(judge_paired(interval, &spread), "can't tell: paired ratios spread over 1.5 ×");
     }
 
     #[test]

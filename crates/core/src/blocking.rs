@@ -12,10 +12,20 @@ use crate::queue::{Board, ConsumerTally, Cost, Message, Tripwire, cpu_work};
 /// Joins every handle (all of them, even after a failure, so none is leaked) and returns their
 /// values in order, or the first panic, named by `what`.
 pub fn join_threads<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>, RunError> {
+    join_each(handles, JoinHandle::join, what)
+}
+
+/// [`join_threads`] for any handle whose `join` hands back a panic's payload as
+/// `std::thread::join` does (may's coroutines): every handle is joined, even after a panic.
+pub fn join_each<H, T>(
+    handles: Vec<H>,
+    join: impl Fn(H) -> std::thread::Result<T>,
+    what: &str,
+) -> Result<Vec<T>, RunError> {
     let mut out = Vec::with_capacity(handles.len());
     let mut panicked = None;
     for handle in handles {
-        match handle.join() {
+        match join(handle) {
             Ok(value) => out.push(value),
             Err(payload) => {
                 panicked.get_or_insert_with(|| RunError::panicked(what, payload));

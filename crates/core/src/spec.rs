@@ -96,6 +96,23 @@ pub struct Latency {
     pub p999: Option<u64>,
 }
 
+impl Latency {
+    /// Nearest-rank percentiles of sorted samples (all zero without any); p99.9 when asked for.
+    pub fn of_sorted(sorted: &[u64], with_p999: bool) -> Latency {
+        let at = |q: f64| {
+            let rank = (q * sorted.len() as f64).ceil() as usize;
+            sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied().unwrap_or(0)
+        };
+        Latency {
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: sorted.last().copied().unwrap_or(0),
+            p999: with_p999.then(|| at(0.999)),
+        }
+    }
+}
+
 /// One workload's half of the contract. Implemented by each spec type in core.
 pub trait WorkloadSpec: Clone + fmt::Debug + Serialize + DeserializeOwned {
     type Outcome;
@@ -284,6 +301,15 @@ mod tests {
             let forged = crate::Span { start: now, end: now + spec.duration };
             Ok(SleepOutcome { ids: (0..spec.tasks).collect(), waits: vec![forged; spec.tasks] })
         }
+    }
+
+    #[test]
+    fn latency_is_the_nearest_rank_of_sorted_samples() {
+        let samples: Vec<u64> = (1..=1000).collect();
+        let l = Latency::of_sorted(&samples, true);
+        assert_eq!((l.p50, l.p90, l.p99, l.p999, l.max), (500, 900, 990, Some(999), 1000));
+        assert_eq!(Latency::of_sorted(&[7], false), Latency { p50: 7, p90: 7, p99: 7, max: 7, p999: None });
+        assert_eq!(Latency::of_sorted(&[], false).max, 0);
     }
 
     #[test]

@@ -130,21 +130,10 @@ pub(crate) fn refused(index: usize, total: usize, err: &io::Error) -> RunError {
     RunError::failed(format!("could not spawn coroutine {} of {total}: {err}", index + 1))
 }
 
-/// Joins every handle (all of them, even after a panic, so none is left running) and returns
-/// their values in order, or the first panic, named by `what` (may catches a coroutine's panic
-/// and hands it to `join`).
+/// Joins every coroutine, in order, even after a panic (may catches a coroutine's panic and
+/// hands it to `join`), so none is left running.
 pub(crate) fn join_all<T>(handles: Vec<JoinHandle<T>>, what: &str) -> Result<Vec<T>, RunError> {
-    let mut out = Vec::with_capacity(handles.len());
-    let mut panicked = None;
-    for handle in handles {
-        match handle.join() {
-            Ok(value) => out.push(value),
-            Err(payload) => {
-                panicked.get_or_insert_with(|| RunError::panicked(what, payload));
-            }
-        }
-    }
-    panicked.map_or(Ok(out), Err)
+    shootout_core::blocking::join_each(handles, JoinHandle::join, what)
 }
 
 /// Spawns `count` coroutines running `body(index)` and joins them all, in index order. A

@@ -119,12 +119,7 @@ fn describe(answer: &Answer) -> String {
 /// Nearest-rank percentiles of the responses' latencies; `None` without any response.
 fn percentiles(mut latencies: Vec<u64>) -> Option<Latency> {
     latencies.sort_unstable();
-    let at = |q: f64| {
-        let rank = (q * latencies.len() as f64).ceil() as usize;
-        latencies[rank.clamp(1, latencies.len()) - 1]
-    };
-    let max = *latencies.last()?;
-    Some(Latency { p50: at(0.50), p90: at(0.90), p99: at(0.99), max, p999: None })
+    (!latencies.is_empty()).then(|| Latency::of_sorted(&latencies, false))
 }
 
 /// Digests of expected bodies, computed on demand (verify needs each once).

@@ -158,24 +158,9 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     Ok(Summary {
         peak_in_flight: (spec.cost != Cost::None).then_some(peak_busy),
         throughput: Some(Throughput { unit: "msg/s".to_string(), count: spec.messages as u64 }),
-        latency: open.and_then(|o| o.latency).or(Some(Latency {
-            p50: percentile(&latencies, 0.50),
-            p90: percentile(&latencies, 0.90),
-            p99: percentile(&latencies, 0.99),
-            max: latencies.last().copied().unwrap_or(0),
-            p999: None,
-        })),
+        latency: open.and_then(|o| o.latency).or(Some(Latency::of_sorted(&latencies, false))),
         notes,
     })
-}
-
-/// Nearest-rank percentile of sorted samples.
-fn percentile(sorted: &[u64], q: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 #[cfg(test)]

@@ -84,24 +84,9 @@ pub(super) fn verify(spec: &SubmitSpec, outcome: &SubmitOutcome) -> Result<Summa
     Ok(Summary {
         peak_in_flight: None,
         throughput: Some(Throughput { unit: "units/s".to_string(), count: spec.units as u64 }),
-        latency: Some(Latency {
-            p50: percentile(&latencies, 0.50),
-            p90: percentile(&latencies, 0.90),
-            p99: percentile(&latencies, 0.99),
-            max: latencies.last().copied().unwrap_or(0),
-            p999: Some(percentile(&latencies, 0.999)),
-        }),
+        latency: Some(Latency::of_sorted(&latencies, true)),
         notes,
     })
-}
-
-/// Nearest-rank percentile of sorted samples.
-fn percentile(sorted: &[u64], q: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 #[cfg(test)]

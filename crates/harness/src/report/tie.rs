@@ -69,6 +69,12 @@ pub fn ratio_interval(a: &[f64], b: &[f64]) -> Option<Interval> {
     Some(Interval { ratio, lo: at(0.025), hi: at(0.975) })
 }
 
+/// The median of one sample (paired ratios) with the same 95 % percentile-bootstrap interval:
+/// [`ratio_interval`] against a side that is always 1.
+pub fn median_interval(samples: &[f64]) -> Option<Interval> {
+    ratio_interval(&[1.0], samples)
+}
+
 /// The verdict on an interval: different only when the whole interval lies beyond the minimum
 /// effect — below 1 ÷ (1 + e) or above 1 + e.
 pub fn verdict(interval: Interval, min_effect: f64) -> Verdict {

@@ -1,0 +1,171 @@
+//! What one fidelity child process runs: a row's shootout case, its minimal program, or both
+//! in turn, each timed the same way and each answer checked.
+
+use std::time::Instant;
+
+use shootout_core::metrics;
+use shootout_core::{Strategy, Target};
+use shootout_harness::registry;
+use shootout_minimal::http::Load;
+use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
+
+use super::{HTTP_BYTES, Row, Work};
+
+/// The answer a minimal program gives: its ids, or a count and a sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Answer {
+    Ids(Vec<usize>),
+    Pair(u64, u64),
+}
+
+impl Answer {
+    /// What every correct program answers for `work`.
+    pub(super) fn expected(work: Work) -> Answer {
+        match work {
+            Work::Sleep { n, .. } | Work::Memory { n, .. } => Answer::Ids((0..n).collect()),
+            Work::Queue { m, .. } => {
+                let m = m as u64;
+                Answer::Pair(m, m * m.saturating_sub(1) / 2)
+            }
+            Work::Http { m, .. } => Answer::Pair(m as u64, (m * HTTP_BYTES) as u64),
+        }
+    }
+}
+
+/// A minimal program, its runtime built: `run` is the part that is timed.
+pub(super) struct Minimal {
+    pub(super) run: Box<dyn FnMut() -> Answer>,
+}
+
+pub(super) fn minimal(strategy: &str, work: Work, workers: usize, target: Option<&str>) -> Result<Minimal, String> {
+    enum Rt {
+        Tokio(TokioRuntime),
+        Smol(SmolPool),
+        Plain,
+    }
+    let rt = match strategy {
+        "tokio" => Rt::Tokio(tokio_runtime(workers).map_err(|e| format!("tokio runtime: {e}"))?),
+        "smol" => Rt::Smol(SmolPool::new(workers)),
+        "threads" | "async-std" => Rt::Plain,
+        other => return Err(format!("no minimal program for {other}")),
+    };
+    let load = match work {
+        Work::Http { m, c } => {
+            let url = target.ok_or("an HTTP row needs --target")?;
+            let addr = url
+                .strip_prefix("http://")
+                .and_then(|a| a.trim_end_matches('/').parse().ok())
+                .ok_or_else(|| format!("--target must be http://IP:PORT, got {url:?}"))?;
+            Some(Load { addr, requests: m, connections: c, bytes: HTTP_BYTES })
+        }
+        _ => None,
+    };
+    let async_std = strategy == "async-std";
+    let run: Box<dyn FnMut() -> Answer> = match (work, rt, load) {
+        (Work::Sleep { n, d } | Work::Memory { n, d }, rt, _) => Box::new(move || {
+            Answer::Ids(match &rt {
+                Rt::Tokio(rt) => sleep::tokio(rt, n, d),
+                Rt::Smol(pool) => sleep::smol(pool, n, d),
+                Rt::Plain if async_std => sleep::async_std(n, d),
+                Rt::Plain => sleep::threads(n, d),
+            })
+        }),
+        (Work::Queue { m, p, c, capacity }, rt, _) => Box::new(move || {
+            let m = m as u64;
+            let (n, s) = match &rt {
+                Rt::Tokio(rt) => queue::tokio(rt, m, p, c, capacity),
+                Rt::Smol(pool) => queue::smol(pool, m, p, c, capacity),
+                Rt::Plain if async_std => queue::async_std(m, p, c, capacity),
+                Rt::Plain => queue::threads(m, p, c, capacity),
+            };
+            Answer::Pair(n, s)
+        }),
+        (Work::Http { .. }, rt, Some(load)) => Box::new(move || {
+            let (n, s) = match &rt {
+                Rt::Tokio(rt) => http::tokio(rt, load),
+                Rt::Smol(pool) => http::smol(pool, load),
+                Rt::Plain if async_std => http::async_std(load),
+                Rt::Plain => http::threads(load),
+            };
+            Answer::Pair(n, s)
+        }),
+        (Work::Http { .. }, _, None) => return Err("an HTTP row needs a target".into()),
+    };
+    Ok(Minimal { run })
+}
+
+/// One run of one side of a row, as a child reports it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Measure {
+    pub(super) wall_ns: u64,
+    pub(super) cpu_ns: u64,
+    /// Peak RSS growth over the process's state after its runtime was built.
+    pub(super) grown_bytes: u64,
+}
+
+/// The two sides of a row, as indices into a row's runs.
+pub(super) const SHOOTOUT: usize = 0;
+pub(super) const MINIMAL: usize = 1;
+
+/// The process's peak resident set so far.
+fn peak_rss() -> u64 {
+    metrics::proc_status(None).map_or(0, |s| s.vm_hwm)
+}
+
+/// One timed run of the row's shootout case, on a strategy built beforehand.
+fn run_shootout(row: &Row, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Measure, String> {
+    let before = peak_rss();
+    let timed = row.work.spec().run_timed(strategy, target).map_err(|e| e.to_string())?;
+    Ok(Measure { wall_ns: timed.wall_ns, cpu_ns: timed.cpu_ns, grown_bytes: peak_rss().saturating_sub(before) })
+}
+
+/// One timed run of the row's minimal program, its answer checked after the clock stops.
+fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
+    let before = peak_rss();
+    let cpu0 = metrics::cpu_time();
+    let t0 = Instant::now();
+    let answer = (program.run)();
+    let wall = t0.elapsed();
+    let cpu = metrics::cpu_time().saturating_sub(cpu0);
+    let grown_bytes = peak_rss().saturating_sub(before);
+    if answer != Answer::expected(row.work) {
+        return Err("the minimal program's answer is wrong".into());
+    }
+    Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes })
+}
+
+/// The child side: builds the runtime(s), runs one side once (`shootout`, `minimal`) or both
+/// twice in the order shootout, minimal, minimal, shootout (`paired`); each run with its side.
+pub(super) fn child(row: &Row, side: &str, target: Option<&str>, workers: usize) -> Result<Vec<(usize, Measure)>, String> {
+    let build = || -> Result<Box<dyn Strategy>, String> {
+        (registry::find(row.strategy).map_err(|e| e.to_string())?.build)(workers).map_err(|e| e.to_string())
+    };
+    let url = target;
+    let target = target.map(Target::new);
+    match side {
+        "shootout" => Ok(vec![(SHOOTOUT, run_shootout(row, build()?.as_ref(), target.as_ref())?)]),
+        "minimal" => Ok(vec![(MINIMAL, run_minimal(row, &mut minimal(row.strategy, row.work, workers, url)?)?)]),
+        "paired" => {
+            let strategy = build()?;
+            let mut program = minimal(row.strategy, row.work, workers, url)?;
+            let mut runs = Vec::with_capacity(4);
+            for side in [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT] {
+                let measure = if side == SHOOTOUT {
+                    run_shootout(row, strategy.as_ref(), target.as_ref())?
+                } else {
+                    run_minimal(row, &mut program)?
+                };
+                runs.push((side, measure));
+            }
+            Ok(runs)
+        }
+        other => Err(format!("unknown side {other:?}")),
+    }
+}
+
+/// A paired child's shootout ÷ minimal: total against total, so the ABBA order cancels a
+/// steady drift within the process.
+pub(super) fn paired_ratio(runs: &[(usize, Measure)]) -> f64 {
+    let total = |which: usize| runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| m.wall_ns as f64).sum::<f64>();
+    total(SHOOTOUT) / total(MINIMAL).max(1.0)
+}
