@@ -18,7 +18,7 @@ use shootout_harness::target::{Server, ServerConfig};
 mod modes;
 mod sides;
 
-use sides::{Measure, MINIMAL, SHOOTOUT, child, paired_ratio};
+use sides::{MINIMAL, Measure, SHOOTOUT, child, paired_ratio};
 
 #[derive(Args, Debug, Clone)]
 pub struct FidelityArgs {
@@ -165,7 +165,10 @@ fn spawn(
     let runs = runs.iter().map(|run| {
         let field = |k: &str| run.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
         let which = if field("side") == MINIMAL as u64 { MINIMAL } else { SHOOTOUT };
-        (which, Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") })
+        (
+            which,
+            Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") },
+        )
     });
     Ok(runs.collect())
 }
@@ -294,7 +297,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
             continue;
         }
         if row.work.paired() {
-            let [a, b] = [SHOOTOUT, MINIMAL].map(|side| runs[side].iter().map(|m| m.wall_ns as f64 / 1e9).collect::<Vec<f64>>());
+            let [a, b] = [SHOOTOUT, MINIMAL]
+                .map(|side| runs[side].iter().map(|m| m.wall_ns as f64 / 1e9).collect::<Vec<f64>>());
             let Some(interval) = tie::median_interval(&ratios) else { continue };
             println!(
                 "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
@@ -434,11 +438,11 @@ mod tests {
     //! Fidelity is tested, not timed: at small sizes, every row's minimal program gives the
     //! answer the shootout case it is compared with verifies.
 
-    use super::*;
-    use shootout_core::WorkloadSpec;
-    use shootout_core::Target;
-    use shootout_core::http::Answer as HttpAnswer;
     use super::sides::{Answer, minimal};
+    use super::*;
+    use shootout_core::Target;
+    use shootout_core::WorkloadSpec;
+    use shootout_core::http::Answer as HttpAnswer;
 
     /// The shootout strategy's verified outcome, as the minimal program's kind of answer.
     fn shootout_answer(row: &Row, target: Option<&Target>) -> Answer {
@@ -517,9 +521,17 @@ mod tests {
         let measure = |s: f64| Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 };
         let side = |xs: &[f64]| xs.iter().map(|&s| measure(s)).collect::<Vec<Measure>>();
         // Far apart and steady: settled after five runs.
-        assert!(settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])], &[]));
+        assert!(settled(
+            work,
+            &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])],
+            &[]
+        ));
         // As far apart, but one side spread over 1.5 ×: not yet.
-        assert!(!settled(work, &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])], &[]));
+        assert!(!settled(
+            work,
+            &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])],
+            &[]
+        ));
     }
 
     /// A queue row's process runs both sides, twice each, in the order shootout, minimal,
@@ -532,7 +544,10 @@ mod tests {
             work: Work::Queue { m: 20_000, p: 1, c: 1, capacity: Some(16) },
         };
         let runs = child(&row, "paired", None, 2).unwrap();
-        assert_eq!(runs.iter().map(|(side, _)| *side).collect::<Vec<_>>(), [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]);
+        assert_eq!(
+            runs.iter().map(|(side, _)| *side).collect::<Vec<_>>(),
+            [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]
+        );
         assert!(runs.iter().all(|(_, m)| m.wall_ns > 0));
         // Both sides take 1 s of work while the machine slows by 0.1 s a run: 1.0, not 0.87.
         let at = |side, s: f64| (side, Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 });

@@ -37,7 +37,12 @@ pub(super) struct Minimal {
     pub(super) run: Box<dyn FnMut() -> Answer>,
 }
 
-pub(super) fn minimal(strategy: &str, work: Work, workers: usize, target: Option<&str>) -> Result<Minimal, String> {
+pub(super) fn minimal(
+    strategy: &str,
+    work: Work,
+    workers: usize,
+    target: Option<&str>,
+) -> Result<Minimal, String> {
     enum Rt {
         Tokio(TokioRuntime),
         Smol(SmolPool),
@@ -116,7 +121,11 @@ fn peak_rss() -> u64 {
 fn run_shootout(row: &Row, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Measure, String> {
     let before = peak_rss();
     let timed = row.work.spec().run_timed(strategy, target).map_err(|e| e.to_string())?;
-    Ok(Measure { wall_ns: timed.wall_ns, cpu_ns: timed.cpu_ns, grown_bytes: peak_rss().saturating_sub(before) })
+    Ok(Measure {
+        wall_ns: timed.wall_ns,
+        cpu_ns: timed.cpu_ns,
+        grown_bytes: peak_rss().saturating_sub(before),
+    })
 }
 
 /// One timed run of the row's minimal program, its answer checked after the clock stops.
@@ -136,7 +145,12 @@ fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
 
 /// The child side: builds the runtime(s), runs one side once (`shootout`, `minimal`) or both
 /// twice in the order shootout, minimal, minimal, shootout (`paired`); each run with its side.
-pub(super) fn child(row: &Row, side: &str, target: Option<&str>, workers: usize) -> Result<Vec<(usize, Measure)>, String> {
+pub(super) fn child(
+    row: &Row,
+    side: &str,
+    target: Option<&str>,
+    workers: usize,
+) -> Result<Vec<(usize, Measure)>, String> {
     let build = || -> Result<Box<dyn Strategy>, String> {
         (registry::find(row.strategy).map_err(|e| e.to_string())?.build)(workers).map_err(|e| e.to_string())
     };
@@ -144,7 +158,9 @@ pub(super) fn child(row: &Row, side: &str, target: Option<&str>, workers: usize)
     let target = target.map(Target::new);
     match side {
         "shootout" => Ok(vec![(SHOOTOUT, run_shootout(row, build()?.as_ref(), target.as_ref())?)]),
-        "minimal" => Ok(vec![(MINIMAL, run_minimal(row, &mut minimal(row.strategy, row.work, workers, url)?)?)]),
+        "minimal" => {
+            Ok(vec![(MINIMAL, run_minimal(row, &mut minimal(row.strategy, row.work, workers, url)?)?)])
+        }
         "paired" => {
             let strategy = build()?;
             let mut program = minimal(row.strategy, row.work, workers, url)?;
@@ -166,6 +182,8 @@ pub(super) fn child(row: &Row, side: &str, target: Option<&str>, workers: usize)
 /// A paired child's shootout ÷ minimal: total against total, so the ABBA order cancels a
 /// steady drift within the process.
 pub(super) fn paired_ratio(runs: &[(usize, Measure)]) -> f64 {
-    let total = |which: usize| runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| m.wall_ns as f64).sum::<f64>();
+    let total = |which: usize| {
+        runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| m.wall_ns as f64).sum::<f64>()
+    };
     total(SHOOTOUT) / total(MINIMAL).max(1.0)
 }

@@ -106,6 +106,22 @@ fn report_has_machine_startup_and_a_table_per_case() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
 
+/// A memory row whose spawning outlasted each task's wait (wall over 2 × d) did not hold its N
+/// tasks alive at once: the guide and the answers take the largest N that did, and say why.
+#[test]
+fn memory_per_task_comes_from_rows_whose_tasks_were_all_alive_at_once() {
+    let mut results = load("results-a.json");
+    let smol = results
+        .cases
+        .iter_mut()
+        .find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol")
+        .expect("smol's N = 10,000 memory row");
+    smol.wall_ns.as_mut().expect("measured").median = 250_000_000;
+    let md = report::render(&results);
+    let memory = guide_line(&md, "**Memory per waiting task**");
+    assert!(memory.contains("smol 290 B (at N = 1,000), async-std 410 B, tokio 610 B"), "{memory}");
+}
+
 #[test]
 fn case_tables_mark_strategies_within_noise_of_the_best() {
     let md = report::render(&load("results-a.json"));

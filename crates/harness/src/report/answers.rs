@@ -6,7 +6,7 @@
 
 use shootout_core::results::{CaseResult, Status};
 
-use super::cases::{CaseView, param_f64, size_of};
+use super::cases::{CaseView, all_alive_at_once, param_f64, size_of};
 use super::format::{bytes, count, plural, rate, ratio};
 use super::ranking::{Standing, ranked, ranking};
 use super::tie::MIN_EFFECT;
@@ -42,13 +42,14 @@ const QUESTIONS: &[Question] = &[
     Question { label: "Work handed over from other threads", cases: |v| v.workload == "submit" },
 ];
 
-/// Memory of one waiting task at the largest N a strategy completed, from the memory cases.
+/// Memory of one waiting task at the largest N a strategy completed with every task alive at
+/// once, from the memory cases.
 fn memory_per_task(views: &[CaseView<'_>], strategy: &str) -> Option<(u64, f64)> {
     views
         .iter()
         .filter(|v| v.workload == "sleep" && v.variant() == "memory" && !v.other_w)
         .filter_map(|v| v.row(strategy))
-        .filter(|r| r.status == Status::Ok && r.verified)
+        .filter(|r| r.status == Status::Ok && r.verified && all_alive_at_once(r))
         .filter_map(|r| Some((size_of(r)?, r.mem_per_task_bytes?)))
         .max_by_key(|(n, _)| *n)
 }

@@ -23,6 +23,16 @@ pub fn size_of(row: &CaseResult) -> Option<u64> {
         .find_map(|k| row.params.get(*k).and_then(|v| v.as_u64()))
 }
 
+/// Whether a memory row held its N tasks alive at once. Each task sleeps d from its own spawn,
+/// so where spawning N took longer than d (wall over 2 × d: wall ≈ spawn + d) the first tasks
+/// had finished before the last started, and ÷ N counts finished tasks as waiting ones
+/// (METHODOLOGY, "Known flaw").
+pub fn all_alive_at_once(row: &CaseResult) -> bool {
+    let wall = row.wall_ns.as_ref().map(|w| w.median as f64);
+    let d_ns = param_f64(row, "sleep_ms").map(|ms| ms * 1e6);
+    matches!((wall, d_ns), (Some(wall), Some(d)) if wall <= 2.0 * d)
+}
+
 pub fn param_f64(row: &CaseResult, key: &str) -> Option<f64> {
     row.params.get(key).and_then(|v| v.as_f64())
 }

@@ -4,7 +4,7 @@
 
 use shootout_core::results::{CaseResult, Results, Status};
 
-use super::cases::{CaseView, measured, param_f64, param_text, size_of, workloads};
+use super::cases::{CaseView, all_alive_at_once, measured, param_f64, param_text, size_of, workloads};
 use super::format::{bytes, count, duration, join_and, millis, plural, rate, ratio, shorten, signed};
 use super::ranking::{FLOOR, fine_grained, floor_summary, geomean};
 use super::tie::MIN_EFFECT;
@@ -310,7 +310,7 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
         }
         let last_ok = rows
             .iter()
-            .filter(|r| measured(r).is_some())
+            .filter(|r| measured(r).is_some() && all_alive_at_once(r))
             .filter_map(|r| Some((size_of(r)?, r.mem_per_task_bytes?)))
             .max_by_key(|(n, _)| *n);
         let Some((n, mem)) = last_ok else {
@@ -351,7 +351,8 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
     }
     reached.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut line = format!(
-        "**Memory per waiting task** ((peak RSS − the runtime's own) ÷ N, N up to {}): {}",
+        "**Memory per waiting task** ((peak RSS − the runtime's own) ÷ N, N up to {}; each at the largest N \
+         it spawned within one task's wait, so that all N were alive at once): {}",
         count(largest),
         reached.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(", ")
     );
