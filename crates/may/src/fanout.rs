@@ -3,8 +3,8 @@
 //! coroutines. A limit L is may's `Semphore(L)`, taken inside the unit before its clock starts
 //! (asyncio's `Semaphore`). Fail-fast is the rule every strategy follows — a unit checks the
 //! gate before its work, the failing unit raises it — on [`MayGate`], whose waits park the
-//! coroutine; a raised gate also stops the spawning of later units. Input order joins the
-//! coroutines in order; completion order drains a channel each unit sends to as it finishes.
+//! coroutine. Input order joins the coroutines in order; completion order drains a channel each
+//! unit sends to as it finishes.
 
 use std::sync::Arc;
 
@@ -29,10 +29,10 @@ pub(crate) fn run(_strategy: &crate::May, spec: &FanOutSpec) -> Result<FanOutOut
 
     let mut handles = Vec::with_capacity(n);
     let mut refusal = None;
+    // Every unit is spawned, as on every other strategy, even after a fail-fast stop: each unit
+    // checks the gate itself. A spawn loop that stopped at the gate skipped ~99,000 spawns on
+    // `fan-out/errors/n=100000/…/fail-fast`, 12 ms against tokio's 271 ms.
     for index in 0..n {
-        if shared.gate.is_cancelled(index) {
-            break; // fail-fast stopped every unit from here on: each would only return at once
-        }
         let unit = Arc::clone(&shared);
         let tx = completion.then(|| tx.clone());
         match crate::spawn(None, move || unit.run(index, tx)) {
