@@ -156,7 +156,9 @@ fn draw_categories<DB: DrawingBackend>(
         area.draw(&Rectangle::new([(left, top), (edge, bottom)], BAND_COLOR.filled())).map_err(draw_error)?;
         let style =
             (FONT, 11).into_font().color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw(&Text::new("not measured", (left + 4, top + 4), style)).map_err(draw_error)?;
+        // Under the axis, beside the tick labels (which start right of the band): at the top of
+        // the band it overprinted the label of a top row's point that was not measured.
+        area.draw(&Text::new("not measured", (left + 4, bottom + 6), style)).map_err(draw_error)?;
     }
     let count = series.len().max(1) as f64;
     for (k, s) in series.iter().enumerate() {

@@ -285,7 +285,11 @@ fn queue_labels(rows: &[&CaseResult]) -> Vec<(String, String)> {
         let c = param_f64(r, "consumers").unwrap_or(1.0);
         format!("{p}→{c}")
     };
-    let messages = |r: &CaseResult| format!("m={}", compact_count(param_f64(r, "messages").unwrap_or(0.0)));
+    // A case whose every message is acknowledged (`task_done`/`join`) says so after its count.
+    let messages = |r: &CaseResult| {
+        let join = if r.case.split('/').any(|part| part == "join") { " · join" } else { "" };
+        format!("m={}{join}", compact_count(param_f64(r, "messages").unwrap_or(0.0)))
+    };
     let parts = |r: &CaseResult| [format!("{} {}", variant(&r.case), capacity(r)), flow(r), messages(r)];
     cases
         .iter()
@@ -431,5 +435,14 @@ mod tests {
             queue_legend(&refs),
             "spsc 1→1, mpmc 4→4, mpmc 2→2 (producers→consumers); b = channel capacity; 5M messages per case."
         );
+        // The same shape with `join` reads apart from the one without (both were
+        // "mpmc b=1024 · 4→4 · m=5M" in the 2026-11-28 chart).
+        let joined = [
+            row("queue/mpmc/p=4/c=4/b=1024/m=5000000", 4, 4, "1024"),
+            row("queue/mpmc/p=4/c=4/b=1024/m=5000000/join/w=2", 4, 4, "1024"),
+        ];
+        let refs: Vec<&CaseResult> = joined.iter().collect();
+        let labels: Vec<String> = queue_labels(&refs).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(labels, ["mpmc b=1024 · 4→4 · m=5M", "mpmc b=1024 · 4→4 · m=5M · join"]);
     }
 }
