@@ -29,6 +29,19 @@ async fn consume(rx: async_channel::Receiver<u64>) -> u64 {
     sum
 }
 
+/// The producer's or the consumer's side, each holding only its own end of the channel (so the
+/// consumer sees it close). The consumer returns the sum; the producer 0.
+async fn one_side(producer: bool, tx: async_channel::Sender<u64>, rx: async_channel::Receiver<u64>) -> u64 {
+    if producer {
+        drop(rx);
+        produce(tx).await;
+        0
+    } else {
+        drop(tx);
+        consume(rx).await
+    }
+}
+
 fn report(label: &str, sum: u64, elapsed: Duration) {
     assert_eq!(sum, MESSAGES * (MESSAGES - 1) / 2, "{label}: wrong sum");
     let per = elapsed.as_secs_f64() * 1e6 / MESSAGES as f64;
@@ -36,7 +49,10 @@ fn report(label: &str, sum: u64, elapsed: Duration) {
 }
 
 /// Consumer on one OS thread, producer on another, each inside `on_thread`'s runtime.
-fn two_runtimes(label: &str, on_thread: fn(bool, async_channel::Sender<u64>, async_channel::Receiver<u64>) -> u64) {
+fn two_runtimes(
+    label: &str,
+    on_thread: fn(bool, async_channel::Sender<u64>, async_channel::Receiver<u64>) -> u64,
+) {
     let (tx, rx) = async_channel::bounded(1);
     let start = Instant::now();
     let (tx2, rx2) = (tx.clone(), rx.clone());
@@ -49,29 +65,11 @@ fn two_runtimes(label: &str, on_thread: fn(bool, async_channel::Sender<u64>, asy
 
 fn handoff() {
     two_runtimes("compio: P and C on two runtimes", |producer, tx, rx| {
-        compio::runtime::Runtime::new().expect("compio").block_on(async move {
-            if producer {
-                drop(rx);
-                produce(tx).await;
-                0
-            } else {
-                drop(tx);
-                consume(rx).await
-            }
-        })
+        compio::runtime::Runtime::new().expect("compio").block_on(one_side(producer, tx, rx))
     });
     two_runtimes("monoio: P and C on two runtimes", |producer, tx, rx| {
         let mut rt = monoio::RuntimeBuilder::<monoio::FusionDriver>::new().build().expect("monoio");
-        rt.block_on(async move {
-            if producer {
-                drop(rx);
-                produce(tx).await;
-                0
-            } else {
-                drop(tx);
-                consume(rx).await
-            }
-        })
+        rt.block_on(one_side(producer, tx, rx))
     });
     {
         use glommio::{LocalExecutorBuilder, Placement};
@@ -79,19 +77,17 @@ fn handoff() {
         let start = Instant::now();
         let (tx2, rx2) = (tx.clone(), rx.clone());
         let consumer = LocalExecutorBuilder::new(Placement::Fixed(0))
-            .spawn(move || async move {
-                drop(tx2);
-                consume(rx2).await
-            })
+            .spawn(move || one_side(false, tx2, rx2))
             .expect("glommio");
         let producer = LocalExecutorBuilder::new(Placement::Fixed(1))
-            .spawn(move || async move {
-                drop(rx);
-                produce(tx).await
-            })
+            .spawn(move || one_side(true, tx, rx))
             .expect("glommio");
         producer.join().expect("producer");
-        report("glommio: P and C on two executors (+ build)", consumer.join().expect("consumer"), start.elapsed());
+        report(
+            "glommio: P and C on two executors (+ build)",
+            consumer.join().expect("consumer"),
+            start.elapsed(),
+        );
     }
     {
         let rt = compio::runtime::Runtime::new().expect("compio");
