@@ -58,6 +58,10 @@ struct Row {
 
 const ASYNC: [&str; 3] = ["tokio", "async-std", "smol"];
 const HTTP_BYTES: usize = shootout_core::http::DEFAULT_BYTES;
+/// The memory rows' wait. The minimal program's tasks sleep it from their own spawn, so it must
+/// outlast spawning 100,000 tasks (up to ~190 ms here) for all of them to be alive at once, as
+/// the shootout side's are by construction (it waits until d after the last spawn).
+const MEMORY_WAIT: Duration = Duration::from_millis(300);
 
 fn rows(scale: usize) -> Vec<Row> {
     let s = |n: usize| (n / scale.max(1)).max(1);
@@ -84,7 +88,7 @@ fn rows(scale: usize) -> Vec<Row> {
         push(rt, Work::Sleep { n: s(10_000), d: Duration::from_millis(10) });
     }
     for rt in ASYNC {
-        push(rt, Work::Memory { n: s(100_000), d: Duration::from_millis(100) });
+        push(rt, Work::Memory { n: s(100_000), d: MEMORY_WAIT });
     }
     for rt in ["threads", "tokio", "async-std", "smol"] {
         push(rt, Work::Http { m: s(20_000), c: 100 });

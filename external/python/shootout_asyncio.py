@@ -88,15 +88,31 @@ async def sleep_case(asyncio, spec):
     async def offloaded(i):
         return await asyncio.to_thread(blocking, i)
 
+    # Memory mode's wait is core's Release: until d after the last task was created, so all N
+    # are alive at once; before that, a task sleeps d or half the creating time so far.
+    armed, opened = mono(), None
+
+    def next_wait():
+        now = mono()
+        if opened is None:
+            return max(d, (now - armed) / 2e9)
+        left = (opened - now) / 1e9 + d
+        return left if left > 0 else None
+
     async def memory(i):
-        await asyncio.sleep(d)
+        while (wait := next_wait()) is not None:
+            await asyncio.sleep(wait)
         return i
 
     start = mono()
     if mode == "memory":
-        ids = await asyncio.gather(*[asyncio.create_task(memory(i)) for i in range(n)])
+        tasks = [asyncio.create_task(memory(i)) for i in range(n)]
+        opened = mono()
+        gathered = asyncio.gather(*tasks)
+        del tasks
+        ids = await gathered
         end = mono()
-        return start, end, {"ids": list(ids), "waits": []}
+        return start, end, {"ids": list(ids), "waits": [], "held": [opened, end]}
     body = timer if mode == "timer" else offloaded
     done = await asyncio.gather(*[asyncio.create_task(body(i)) for i in range(n)])
     end = mono()

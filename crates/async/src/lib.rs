@@ -74,6 +74,12 @@ pub trait Runtime: Send + Sync + Sized + 'static {
     /// Spawns a task nobody awaits (a connection's driver).
     fn detach(&self, future: impl Future<Output = ()> + Send + 'static);
 
+    /// Returns once every task spawned so far exists on the runtime. Nothing to wait for where
+    /// `spawn` creates the task itself (the default); a pool that hands spawns to its threads
+    /// through channels waits until each thread has taken all of them (sleep's memory mode
+    /// opens its release only then, so all N tasks are alive at once).
+    fn settle(&self) {}
+
     /// Runs the final join on the calling thread. Nothing else runs inside it (fairness rule 3).
     fn block_on<F: Future>(&self, future: F) -> F::Output;
 

@@ -195,6 +195,22 @@ impl<L: LocalRuntime> LocalPool<L> {
         }
     }
 
+    /// [`Runtime::settle`](crate::Runtime::settle): a marker through each thread's channel,
+    /// answered once its pump has spawned every job ahead of it. A thread whose pump has ended
+    /// drops the marker unanswered, which ends the wait too: never a hang.
+    pub fn settle(&self) {
+        let (answer, answers) = mpsc::channel::<()>();
+        for sender in &self.senders {
+            let answer = answer.clone();
+            let _ = sender.try_send(Box::pin(async move {
+                let _ = answer.send(());
+            }));
+        }
+        drop(answer);
+        // Ends after W answers, or early once every marker is gone (answered or dropped).
+        while answers.recv().is_ok() {}
+    }
+
     fn send(&self, job: Job) {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.senders.len();
         // Unbounded, so it fails only once that thread's pump has ended (its runtime died): the
@@ -508,7 +524,7 @@ pub fn blocking_result<T, E: std::fmt::Debug>(
 }
 
 /// The `Runtime` methods every thread-per-core strategy delegates to its [`LocalPool`] (a field
-/// named `pool`): its W, spawn and detach through the pool, and a plain futures-lite `block_on`
+/// named `pool`): its W, spawn, detach and settle through the pool, and a plain futures-lite `block_on`
 /// on the calling thread, which only awaits join slots and channels (the runtimes' own threads
 /// run the tasks). One definition, so compio, monoio and glommio cannot drift apart here.
 #[macro_export]
@@ -532,6 +548,10 @@ macro_rules! local_pool_methods {
 
         fn detach(&self, future: impl ::std::future::Future<Output = ()> + Send + 'static) {
             self.pool.detach(future);
+        }
+
+        fn settle(&self) {
+            self.pool.settle();
         }
 
         fn block_on<F: ::std::future::Future>(&self, future: F) -> F::Output {
@@ -572,6 +592,58 @@ mod tests {
         });
         assert!(std::mem::size_of_val(&made_big) <= 64, "{} B", std::mem::size_of_val(&made_big));
         assert_eq!(futures_lite::future::block_on(made_big), 9);
+    }
+
+    /// A runtime for tests: jobs are polled in turn with a no-op waker (a busy loop), and each
+    /// `spawn_local` takes a while, so a pump lags the thread feeding it.
+    struct SlowToSpawn;
+
+    static SPAWNED_LOCAL: AtomicUsize = AtomicUsize::new(0);
+
+    thread_local! {
+        static JOBS: std::cell::RefCell<Vec<Job>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    impl LocalRuntime for SlowToSpawn {
+        const NAME: &'static str = "slow-to-spawn";
+        type Config = ();
+
+        fn build(_index: usize, _config: &()) -> Result<Self, RunError> {
+            Ok(SlowToSpawn)
+        }
+
+        fn block_on(&mut self, future: impl Future<Output = ()>) {
+            let mut future = std::pin::pin!(future);
+            let mut cx = Context::from_waker(Waker::noop());
+            while future.as_mut().poll(&mut cx).is_pending() {
+                let mut jobs = JOBS.with(|jobs| std::mem::take(&mut *jobs.borrow_mut()));
+                jobs.retain_mut(|job| job.as_mut().poll(&mut cx).is_pending());
+                JOBS.with(|queued| queued.borrow_mut().extend(jobs));
+                std::thread::yield_now();
+            }
+        }
+
+        fn spawn_local(job: Job) {
+            std::thread::sleep(std::time::Duration::from_micros(20));
+            SPAWNED_LOCAL.fetch_add(1, Ordering::SeqCst);
+            JOBS.with(|jobs| jobs.borrow_mut().push(job));
+        }
+    }
+
+    /// Memory mode opens its release after `settle`: by then every unit handed to the pool must
+    /// exist on its runtime, however far behind the pumps are.
+    #[test]
+    fn settle_returns_once_every_thread_has_spawned_what_it_was_sent() {
+        const UNITS: usize = 2_000;
+        let pool = LocalPool::<SlowToSpawn>::start(2, ()).unwrap();
+        let tasks: Vec<RemoteTask<usize>> = (0..UNITS).map(|i| pool.spawn(async move { i })).collect();
+        let right_after = SPAWNED_LOCAL.load(Ordering::SeqCst);
+        pool.settle();
+        let settled = SPAWNED_LOCAL.load(Ordering::SeqCst);
+        assert!(right_after < UNITS, "the pumps lag their senders ({right_after}), or this proves nothing");
+        assert!(settled >= UNITS + 2, "{settled} spawned after settle: the units and both markers");
+        let ids = futures_lite::future::block_on(crate::join_all(tasks)).unwrap();
+        assert_eq!(ids, (0..UNITS).collect::<Vec<_>>());
     }
 
     #[test]

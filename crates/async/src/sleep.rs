@@ -2,10 +2,13 @@
 //! awaits the runtime's sleep; blocking mode is `asyncio.to_thread`: each task awaits
 //! `spawn_blocking(thread::sleep)`, so no worker ever blocks. Each task returns its id and its
 //! own wait span (no shared counter); memory mode's task is the minimal gather's — it sleeps
-//! and returns its id, nothing else.
+//! and returns its id, nothing else — except that it sleeps until d after the last spawn
+//! (core's `Release`), so all N are alive at once.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use shootout_core::sleep::Release;
 use shootout_core::{RunError, SleepMode, SleepOutcome, SleepSpec, Span};
 
 use crate::{Runtime, join_all};
@@ -17,16 +20,22 @@ pub fn run<R: Runtime>(rt: &R, spec: &SleepSpec) -> Result<SleepOutcome, RunErro
     let d = spec.duration;
     match spec.mode {
         SleepMode::Memory => {
+            let release = Arc::new(Release::arm(d));
             let tasks: Vec<R::Task<usize>> = (0..spec.tasks)
                 .map(|id| {
+                    let release = Arc::clone(&release);
                     rt.spawn(async move {
-                        R::sleep(d).await;
+                        while let Some(wait) = release.next_wait() {
+                            R::sleep(wait).await;
+                        }
                         id
                     })
                 })
                 .collect();
+            rt.settle();
+            release.open();
             let ids = rt.block_on(join_all(tasks))?;
-            Ok(SleepOutcome { ids, waits: Vec::new() })
+            Ok(SleepOutcome::held(ids, release.held_until(Instant::now())))
         }
         SleepMode::Timer => {
             let tasks: Vec<R::Task<(usize, Span)>> = (0..spec.tasks)

@@ -299,7 +299,7 @@ mod tests {
             // Spans forged to claim every task waited d, all at once: verify's checks pass.
             let now = std::time::Instant::now();
             let forged = crate::Span { start: now, end: now + spec.duration };
-            Ok(SleepOutcome { ids: (0..spec.tasks).collect(), waits: vec![forged; spec.tasks] })
+            Ok(SleepOutcome { ids: (0..spec.tasks).collect(), waits: vec![forged; spec.tasks], held: None })
         }
     }
 

@@ -45,12 +45,15 @@ impl Window {
     }
 }
 
-/// Sleep: every task's id in gather order, and when each waited.
+/// Sleep: every task's id in gather order, and when each waited (memory mode: from the last
+/// spawn to the join instead).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WireSleep {
     pub ids: Vec<usize>,
     #[serde(default)]
     pub waits: Vec<(u64, u64)>,
+    #[serde(default)]
+    pub held: Option<(u64, u64)>,
 }
 
 impl WireSleep {
@@ -60,7 +63,16 @@ impl WireSleep {
             .into_iter()
             .map(|(s, e)| Ok(Span { start: w.instant("sleep wait", s)?, end: w.instant("sleep wait", e)? }))
             .collect::<Result<_, String>>()?;
-        Ok(SleepOutcome { ids: self.ids, waits })
+        let held = self
+            .held
+            .map(|(s, e)| {
+                Ok::<_, String>(Span {
+                    start: w.instant("memory hold", s)?,
+                    end: w.instant("memory hold", e)?,
+                })
+            })
+            .transpose()?;
+        Ok(SleepOutcome { ids: self.ids, waits, held })
     }
 }
 
@@ -254,10 +266,15 @@ mod tests {
     #[test]
     fn stamps_outside_the_window_are_refused() {
         let w = window();
-        let ok = WireSleep { ids: vec![0], waits: vec![(1_000, 2_000)] };
+        let ok = WireSleep { ids: vec![0], waits: vec![(1_000, 2_000)], held: None };
         assert_eq!(ok.into_outcome(&w).unwrap().waits[0].end - w.start_at, Duration::from_nanos(1_000));
-        let early = WireSleep { ids: vec![0], waits: vec![(999, 1_500)] };
+        let early = WireSleep { ids: vec![0], waits: vec![(999, 1_500)], held: None };
         assert!(early.into_outcome(&w).unwrap_err().contains("outside the program's own run"));
+        let held = WireSleep { ids: vec![0], waits: vec![], held: Some((1_200, 1_900)) };
+        let held = held.into_outcome(&w).unwrap().held.unwrap();
+        assert_eq!(held.end - held.start, Duration::from_nanos(700));
+        let late = WireSleep { ids: vec![0], waits: vec![], held: Some((1_200, 2_001)) };
+        assert!(late.into_outcome(&w).unwrap_err().contains("outside the program's own run"));
     }
 
     #[test]

@@ -106,8 +106,9 @@ fn report_has_machine_startup_and_a_table_per_case() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
 
-/// A memory row whose spawning outlasted each task's wait (wall over 2 × d) did not hold its N
-/// tasks alive at once: the guide and the answers take the largest N that did, and say why.
+/// A memory row that did not hold its N tasks alive at once (measured before the release: its
+/// spawning outlasted each task's wait, wall over 2 × d; or its peak is under N) is passed
+/// over: the guide and the answers take the largest N that did, and say why.
 #[test]
 fn memory_per_task_comes_from_rows_whose_tasks_were_all_alive_at_once() {
     let mut results = load("results-a.json");
@@ -116,10 +117,41 @@ fn memory_per_task_comes_from_rows_whose_tasks_were_all_alive_at_once() {
         .iter_mut()
         .find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol")
         .expect("smol's N = 10,000 memory row");
+    // As a row measured before the release was: no peak, and a wall past 2 × d.
+    smol.peak_in_flight = None;
     smol.wall_ns.as_mut().expect("measured").median = 250_000_000;
     let md = report::render(&results);
     let memory = guide_line(&md, "**Memory per waiting task**");
     assert!(memory.contains("smol 290 B (at N = 1,000), async-std 410 B, tokio 610 B"), "{memory}");
+
+    // Rows whose verify proved all N alive (tasks wait until d after the last spawn) say so
+    // with a peak of N, and count whatever their wall time.
+    let smol = results
+        .cases
+        .iter_mut()
+        .find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol")
+        .expect("smol's N = 10,000 memory row");
+    smol.peak_in_flight = Some(10_000);
+    let md = report::render(&results);
+    let memory = guide_line(&md, "**Memory per waiting task**");
+    assert!(memory.contains("smol 300 B, async-std 410 B, tokio 610 B"), "{memory}");
+    let smol =
+        results.cases.iter_mut().find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol");
+    smol.expect("the same row").peak_in_flight = Some(9_999);
+    let md = report::render(&results);
+    let memory = guide_line(&md, "**Memory per waiting task**");
+    assert!(memory.contains("smol 290 B (at N = 1,000)"), "a peak under N is not all alive: {memory}");
+
+    // A strategy that cannot hold N tasks at once answers `unsupported` on every memory case.
+    for row in
+        results.cases.iter_mut().filter(|r| r.case.starts_with("sleep/memory/") && r.strategy == "threads")
+    {
+        row.status = shootout_core::results::Status::Unsupported;
+        row.verified = false;
+    }
+    let md = report::render(&results);
+    let memory = guide_line(&md, "**Memory per waiting task**");
+    assert!(memory.contains("; threads never hold N tasks at once (unsupported)"), "{memory}");
 }
 
 #[test]

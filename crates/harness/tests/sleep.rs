@@ -1,4 +1,4 @@
-//! Every strategy × both sleep modes: verified ids in order, and the peak number of tasks
+//! Every strategy × every sleep mode: verified ids in order, and the peak number of tasks
 //! waiting at once — the structural proof of concurrency, which no timing can give.
 
 use std::time::Duration;
@@ -100,6 +100,30 @@ fn a_blocking_call_holds_a_worker_where_no_pool_takes_it() {
         assert_eq!(timer, N, "{name}: timer waits");
         let blocking = peak(name, SleepMode::Blocking).unwrap();
         assert!((1..=W).contains(&blocking), "{name}: peak {blocking} blocking waits with W {W}");
+    }
+}
+
+/// Memory mode needs all N tasks alive at once: every strategy that can overlap N waits holds
+/// them until d after its last spawn (verify checks the join came d after that release, and the
+/// peak is N); one that cannot (sequential, rayon) says `unsupported` rather than measuring
+/// something else.
+#[test]
+fn memory_mode_holds_every_task_alive_at_once_or_is_unsupported() {
+    let spec = SleepSpec::new(N, D, SleepMode::Memory);
+    for entry in STRATEGIES.iter() {
+        let Some(s) = shootout_harness::registry::build_here(entry, W) else { continue };
+        let can = (entry.overlap)(W).effective(WaitKind::Timer, N) == N;
+        match s.sleep(&spec) {
+            Ok(outcome) => {
+                assert!(can, "{}: overlaps fewer than N waits, yet answered", entry.name);
+                let summary = spec.verify(&outcome).unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+                assert_eq!(summary.peak_in_flight, Some(N), "{}", entry.name);
+            }
+            Err(shootout_core::RunError::Unsupported(why)) => {
+                assert!(!can && why.contains("alive at once"), "{}: {why}", entry.name)
+            }
+            Err(e) => panic!("{}: {e}", entry.name),
+        }
     }
 }
 

@@ -148,6 +148,21 @@ where
     T: Send + 'static,
     F: Fn(usize) -> T + Send + Clone + 'static,
 {
+    spawn_join_all_then(count, stack_words, body, || {})
+}
+
+/// [`spawn_join_all`], calling `spawned` between the last spawn (or the refused one) and the
+/// first join.
+pub(crate) fn spawn_join_all_then<T, F>(
+    count: usize,
+    stack_words: Option<usize>,
+    body: F,
+    spawned: impl FnOnce(),
+) -> Result<Vec<T>, RunError>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> T + Send + Clone + 'static,
+{
     let mut handles = Vec::with_capacity(count);
     let mut refusal = None;
     for index in 0..count {
@@ -160,6 +175,7 @@ where
             }
         }
     }
+    spawned();
     let joined = join_all(handles, "a may coroutine");
     match refusal {
         Some(err) => Err(err),

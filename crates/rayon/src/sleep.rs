@@ -6,20 +6,16 @@ use rayon::prelude::*;
 use shootout_core::{RunError, SleepMode, SleepOutcome, SleepSpec, Span};
 
 /// `par_iter` over task ids on the pool, each `thread::sleep`ing: a sleeping unit holds its
-/// pool thread, so at most W tasks wait at once in any mode. Each unit returns its own span.
+/// pool thread, so at most W tasks wait at once in any mode (memory mode, which needs all N
+/// alive, is unsupported). Each unit returns its own span.
 pub(crate) fn run(strategy: &crate::Rayon, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
     let d = spec.duration;
     if spec.mode == SleepMode::Memory {
-        let ids = strategy.pool().install(|| {
-            (0..spec.tasks)
-                .into_par_iter()
-                .map(|id| {
-                    std::thread::sleep(d);
-                    id
-                })
-                .collect()
-        });
-        return Ok(SleepOutcome { ids, waits: Vec::new() });
+        return Err(RunError::Unsupported(format!(
+            "a unit holds its pool thread while it waits, so at most W = {} of the {} tasks are \
+             alive at once; memory per task needs them all alive",
+            strategy.workers, spec.tasks
+        )));
     }
     let pairs: Vec<(usize, Span)> = strategy.pool().install(|| {
         (0..spec.tasks)

@@ -4,18 +4,20 @@ use std::time::Instant;
 
 use shootout_core::{RunError, SleepMode, SleepOutcome, SleepSpec, Span};
 
-/// A loop of `thread::sleep`: every mode is the same blocking wait.
+/// A loop of `thread::sleep`: timer and blocking mode are the same blocking wait. Memory mode
+/// needs all N tasks alive at once, which a loop never has.
 pub(crate) fn run(_strategy: &crate::Sequential, spec: &SleepSpec) -> Result<SleepOutcome, RunError> {
-    let record = spec.mode != SleepMode::Memory;
-    let mut ids = Vec::with_capacity(spec.tasks);
-    let mut waits = Vec::with_capacity(if record { spec.tasks } else { 0 });
-    for id in 0..spec.tasks {
-        let start = Instant::now();
-        std::thread::sleep(spec.duration);
-        if record {
-            waits.push(Span::since(start));
-        }
-        ids.push(id);
+    if spec.mode == SleepMode::Memory {
+        return Err(RunError::Unsupported(
+            "one task at a time: its tasks are never all alive at once, which memory per task needs".into(),
+        ));
     }
-    Ok(SleepOutcome { ids, waits })
+    let pairs = (0..spec.tasks)
+        .map(|id| {
+            let start = Instant::now();
+            std::thread::sleep(spec.duration);
+            (id, Span::since(start))
+        })
+        .collect();
+    Ok(SleepOutcome::from_pairs(pairs))
 }

@@ -54,6 +54,16 @@ where
     T: Send + 'static,
     F: Fn(usize) -> T + Send + Sync + Clone + 'static,
 {
+    spawn_join_all_then(count, body, || {})
+}
+
+/// [`spawn_join_all`], calling `spawned` between the last spawn (or the refused one) and the
+/// first join.
+pub fn spawn_join_all_then<T, F>(count: usize, body: F, spawned: impl FnOnce()) -> Result<Vec<T>, RunError>
+where
+    T: Send + 'static,
+    F: Fn(usize) -> T + Send + Sync + Clone + 'static,
+{
     let mut handles = Vec::with_capacity(count);
     let mut refused = None;
     for index in 0..count {
@@ -66,6 +76,7 @@ where
             }
         }
     }
+    spawned();
     let joined = shootout_core::blocking::join_threads(handles, "a thread");
     match refused {
         Some(err) => Err(err),

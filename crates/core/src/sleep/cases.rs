@@ -12,9 +12,10 @@ pub const SCALING: &[&str] = &["sleep/timer/n=10000/d=10ms"];
 /// The sleep cases of a preset.
 ///
 /// - `sleep/{timer,blocking}/n=…/d=10ms`: the tutorial's "five sleeps take one", scaled.
-/// - `sleep/memory/n=…`: long enough waits (100 ms) that every task is alive at once, so peak
-///   RSS over the runtime's own baseline divided by N is the memory of one waiting task; memory
-///   mode records nothing per task, so that is the task's memory, not the harness's.
+/// - `sleep/memory/n=…`: every task waits until 100 ms after the last spawn (`Release`), so
+///   all N are alive at once and peak RSS over the runtime's own baseline divided by N is the
+///   memory of one waiting task; memory mode records nothing per task, so that is the task's
+///   memory, not the harness's.
 /// - `sleep/baseline/d=…`: one task, so the measured time minus d is the timer's oversleep.
 pub fn cases(preset: Preset) -> Vec<Case> {
     let d10 = Duration::from_millis(10);

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::SleepSpec;
+use super::{SleepMode, SleepSpec};
 use crate::spec::Context;
 use crate::strategy::Overlap;
 
@@ -16,13 +16,18 @@ pub(super) fn ideal(spec: &SleepSpec, _ctx: &Context) -> Option<Duration> {
 /// The expected time for a strategy that overlaps `overlap` waits, for the budget rule.
 pub(super) fn predict(spec: &SleepSpec, overlap: Overlap, _ctx: &Context) -> Option<Duration> {
     let wait = spec.mode.wait_kind();
-    let rounds = spec.tasks.div_ceil(overlap.effective(wait, spec.tasks));
+    let overlapping = overlap.effective(wait, spec.tasks);
+    if spec.mode == SleepMode::Memory && overlapping < spec.tasks {
+        // It cannot hold N tasks at once: no prediction, so it runs and says `unsupported`
+        // rather than being skipped as if it were merely slow.
+        return None;
+    }
+    let rounds = spec.tasks.div_ceil(overlapping);
     Some(spec.duration * rounds as u32)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::SleepMode;
     use super::*;
     use crate::WorkloadSpec;
 
@@ -36,5 +41,8 @@ mod tests {
         assert_eq!(s.predict(seq, &ctx), Some(Duration::from_secs(1)));
         assert_eq!(s.predict(rayon, &ctx), Some(Duration::from_millis(500)));
         assert_eq!(s.predict(tokio, &ctx), Some(Duration::from_millis(10)));
+        let memory = SleepSpec::new(100, Duration::from_millis(10), SleepMode::Memory);
+        assert_eq!(memory.predict(rayon, &ctx), None, "a pool of W never holds N");
+        assert_eq!(memory.predict(tokio, &ctx), Some(Duration::from_millis(10)));
     }
 }

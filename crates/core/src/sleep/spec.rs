@@ -25,8 +25,8 @@ pub enum SleepMode {
     /// (`spawn_blocking`, `unblock`) and never block a worker.
     Blocking,
     /// The timer wait with nothing recorded per task: each task holds what a minimal gather
-    /// holds (its handle and its id), so peak RSS ÷ N measures the task. Overlap is proven by
-    /// the timer cases, which record every wait's span.
+    /// holds (its handle and its id), so peak RSS ÷ N measures the task. Every task waits
+    /// until d after the last spawn ([`Release`](super::Release)), so all N are alive at once.
     Memory,
 }
 
@@ -68,18 +68,26 @@ pub struct SleepSpec {
 
 /// What a strategy reports: the id of every task, in task order (the `gather` contract), and
 /// when each task waited (its own record, in task order; none in memory mode). `verify`
-/// derives the peak of waiting tasks from the spans, after the clock has stopped.
+/// derives the peak of waiting tasks from the spans, after the clock has stopped. Memory mode
+/// reports instead the span from its release (the last spawn) to the join: when it lasted d,
+/// every task was alive at its start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SleepOutcome {
     pub ids: Vec<usize>,
     pub waits: Vec<Span>,
+    pub held: Option<Span>,
 }
 
 impl SleepOutcome {
     /// The ids and spans of tasks that each returned `(id, span)`.
     pub fn from_pairs(pairs: Vec<(usize, Span)>) -> SleepOutcome {
         let (ids, waits) = pairs.into_iter().unzip();
-        SleepOutcome { ids, waits }
+        SleepOutcome { ids, waits, held: None }
+    }
+
+    /// Memory mode's answer: the ids, and the span from the release to the join.
+    pub fn held(ids: Vec<usize>, held: Span) -> SleepOutcome {
+        SleepOutcome { ids, waits: Vec::new(), held: Some(held) }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Sleep verification: every task id once, in task order (the `gather` contract), and a
-//! possible peak of waiting tasks, derived from every task's span.
+//! possible peak of waiting tasks, derived from every task's span — or in memory mode, proof
+//! that all N were alive at once.
 
 use super::{SleepMode, SleepOutcome, SleepSpec};
 use crate::peak_of;
@@ -16,12 +17,7 @@ pub(super) fn verify(spec: &SleepSpec, outcome: &SleepOutcome) -> Result<Summary
         return Err(format!("result {at} is task {got}, expected task {want}"));
     }
     if spec.mode == SleepMode::Memory {
-        // Nothing is recorded per task here; the timer cases prove the overlap.
-        return if outcome.waits.is_empty() {
-            Ok(Summary::default())
-        } else {
-            Err(format!("memory mode records nothing per task, got {} spans", outcome.waits.len()))
-        };
+        return verify_held(spec, outcome);
     }
     if outcome.waits.len() != spec.tasks {
         return Err(format!(
@@ -38,6 +34,27 @@ pub(super) fn verify(spec: &SleepSpec, outcome: &SleepOutcome) -> Result<Summary
         return Err(format!("peak waiting {peak} is impossible for {} tasks", spec.tasks));
     }
     Ok(Summary { peak_in_flight: Some(peak), ..Summary::default() })
+}
+
+/// Memory mode records nothing per task. Each task waits until d after the last spawn, and no
+/// task can end before it starts waiting, so a join at least d after the release means every
+/// task was alive at the release: the peak is N.
+fn verify_held(spec: &SleepSpec, outcome: &SleepOutcome) -> Result<Summary, String> {
+    if !outcome.waits.is_empty() {
+        return Err(format!("memory mode records nothing per task, got {} spans", outcome.waits.len()));
+    }
+    let Some(held) = outcome.held else {
+        return Err("memory mode must report the span from its last spawn to its join".into());
+    };
+    if held.end < held.start + spec.duration {
+        return Err(format!(
+            "the join came {:?} after the last spawn, under d = {:?}: the tasks did not wait for the \
+             last spawn, so they were not all alive at once",
+            held.end.saturating_duration_since(held.start),
+            spec.duration
+        ));
+    }
+    Ok(Summary { peak_in_flight: Some(spec.tasks), ..Summary::default() })
 }
 
 #[cfg(test)]
@@ -61,7 +78,13 @@ mod tests {
     }
 
     fn outcome(ids: Vec<usize>, waits: Vec<Span>) -> SleepOutcome {
-        SleepOutcome { ids, waits }
+        SleepOutcome { ids, waits, held: None }
+    }
+
+    /// Memory mode's answer, joined `after` its release.
+    fn held(ids: Vec<usize>, after: Duration) -> SleepOutcome {
+        let t = Instant::now();
+        SleepOutcome::held(ids, Span { start: t, end: t + after })
     }
 
     #[test]
@@ -72,7 +95,7 @@ mod tests {
         let one_at_a_time = outcome(vec![0, 1, 2, 3], waits(4, D));
         assert_eq!(s.verify(&one_at_a_time).unwrap().peak_in_flight, Some(1));
         let memory = SleepSpec::new(4, D, SleepMode::Memory);
-        assert_eq!(memory.verify(&outcome(vec![0, 1, 2, 3], vec![])).unwrap().peak_in_flight, None);
+        assert_eq!(memory.verify(&held(vec![0, 1, 2, 3], D)).unwrap().peak_in_flight, Some(4));
     }
 
     #[test]
@@ -95,7 +118,12 @@ mod tests {
             assert!(s.verify(&bad).is_err(), "{bad:?} verified");
         }
         let memory = SleepSpec::new(4, D, SleepMode::Memory);
-        assert!(memory.verify(&outcome(vec![0, 1, 3, 2], vec![])).is_err());
-        assert!(memory.verify(&outcome(vec![0, 1, 2, 3], waits(4, Duration::ZERO))).is_err());
+        assert!(memory.verify(&held(vec![0, 1, 3, 2], D)).is_err());
+        let mut with_spans = held(vec![0, 1, 2, 3], D);
+        with_spans.waits = waits(4, Duration::ZERO);
+        assert!(memory.verify(&with_spans).is_err());
+        assert!(memory.verify(&outcome(vec![0, 1, 2, 3], vec![])).is_err(), "no release span");
+        let early = memory.verify(&held(vec![0, 1, 2, 3], D / 2)).unwrap_err();
+        assert!(early.contains("not all alive at once"), "{early}");
     }
 }

@@ -303,6 +303,7 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
     let largest = views.iter().filter_map(|v| v.size()).max()?;
     let mut reached: Vec<(f64, String)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
+    let mut unable: Vec<String> = Vec::new();
     for &name in strategies {
         let rows: Vec<&CaseResult> = views.iter().filter_map(|v| v.row(name)).collect();
         if rows.is_empty() {
@@ -316,6 +317,8 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
         let Some((n, mem)) = last_ok else {
             if rows.iter().all(|r| r.status == Status::Skipped) {
                 skipped.push(name.to_string());
+            } else if rows.iter().all(|r| r.status == Status::Unsupported) {
+                unable.push(name.to_string());
             } else {
                 reached.push((f64::INFINITY, format!("{name} {}", not_ok_note(&rows, rows.len()))));
             }
@@ -352,10 +355,13 @@ fn memory_line(views: &[&CaseView<'_>], strategies: &[&str]) -> Option<String> {
     reached.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut line = format!(
         "**Memory per waiting task** ((peak RSS − the runtime's own) ÷ N, N up to {}; each at the largest N \
-         it spawned within one task's wait, so that all N were alive at once): {}",
+         it held all alive at once): {}",
         count(largest),
         reached.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(", ")
     );
+    if !unable.is_empty() {
+        line.push_str(&format!("; {} never hold N tasks at once (unsupported)", join_and(&unable)));
+    }
     if !skipped.is_empty() {
         line.push_str(&format!("; {} skipped (predicted over the time budget)", join_and(&skipped)));
     }
