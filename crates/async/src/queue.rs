@@ -38,13 +38,14 @@ pub fn run<R: Runtime>(rt: &R, spec: &QueueSpec) -> Result<QueueOutcome, RunErro
                     let _ = wake.try_send(());
                 });
                 let mut tally = board.producer();
+                let (paced, open_loop) = (!pacing.is_zero(), board.open_loop());
                 for id in ids {
-                    if !pacing.is_zero() {
+                    if paced {
                         R::sleep(pacing).await;
                     }
-                    if let Some(due) = board.due(id) {
-                        // A put that is late (this producer behind, or blocked on a full
-                        // queue) still counts from here: verify measures from the due time.
+                    // A put that is late (this producer behind, or blocked on a full queue)
+                    // still counts from its due time: verify measures from there.
+                    if let Some(due) = if open_loop { board.due(id) } else { None } {
                         R::sleep_until(due).await;
                     }
                     let message = tally.message(id);

@@ -36,11 +36,14 @@ impl QueueSpec {
     ) -> ProducerReport {
         let alarm = Tripwire::new(alarm);
         let mut tally = board.producer();
+        let (paced, open_loop) = (!self.pacing.is_zero(), board.open_loop());
         for id in self.producer_ids(index) {
-            if !self.pacing.is_zero() {
+            if paced {
                 sleep(self.pacing);
             }
-            board.wait_due_with(id, sleep);
+            if open_loop {
+                board.wait_due_with(id, sleep);
+            }
             let message = tally.message(id);
             if !send(message) {
                 break; // no consumer is left; the joiner reports why

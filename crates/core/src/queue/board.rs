@@ -60,7 +60,13 @@ impl Board {
             starts: self.schedule.as_ref().map(|_| Starts::default()),
             ..Default::default()
         };
-        ProducerTally { board: Arc::clone(self), report }
+        ProducerTally { board: Arc::clone(self), timed_mask: self.stride - 1, report }
+    }
+
+    /// Whether messages have due times (an open-loop run): a producer reads this once, before
+    /// its loop, rather than asking [`due`](Self::due) for every message.
+    pub fn open_loop(&self) -> bool {
+        self.schedule.is_some()
     }
 
     /// Open loop: the instant message `id` is due (`None` in a closed-loop run). A producer
@@ -92,7 +98,13 @@ impl Board {
     /// A consumer's tally: counts the consumer as started.
     pub fn consumer(self: &Arc<Self>) -> ConsumerTally {
         self.consumers_started.fetch_add(1, Ordering::Relaxed);
-        ConsumerTally { board: Arc::clone(self), report: ConsumerReport::default() }
+        ConsumerTally {
+            board: Arc::clone(self),
+            timed_mask: self.stride - 1,
+            join: self.join,
+            track_busy: self.track_busy,
+            report: ConsumerReport::default(),
+        }
     }
 
     /// With join: the run ends when every message is acknowledged (`queue.join()`), not when
@@ -118,8 +130,12 @@ impl Board {
     }
 }
 
+/// A tally keeps its own copies of the board's constants: the board holds atomics, so the
+/// compiler cannot assume its fields unchanged and would reload each one through the `Arc` on
+/// every message.
 pub struct ProducerTally {
     board: Arc<Board>,
+    timed_mask: u64,
     report: ProducerReport,
 }
 
@@ -129,7 +145,7 @@ impl ProducerTally {
     /// message's due time instead, and tallies how late this put starts.
     #[inline]
     pub fn message(&mut self, id: u64) -> Message {
-        let timed = id & (self.board.stride - 1) == 0;
+        let timed = id & self.timed_mask == 0;
         // One branch on the tally's own field: the closed-loop path stays as it was.
         if let Some(starts) = &mut self.report.starts {
             // `starts` exists only with a schedule (see `Board::producer`).
@@ -148,7 +164,7 @@ impl ProducerTally {
     #[inline]
     pub fn sent(&mut self, message: &Message, depth: impl FnOnce() -> usize) {
         self.report.sent += 1;
-        if message.id & (self.board.stride - 1) == 0 {
+        if message.id & self.timed_mask == 0 {
             self.report.peak_depth = self.report.peak_depth.max(depth());
         }
     }
@@ -160,6 +176,9 @@ impl ProducerTally {
 
 pub struct ConsumerTally {
     board: Arc<Board>,
+    timed_mask: u64,
+    join: bool,
+    track_busy: bool,
     report: ConsumerReport,
 }
 
@@ -168,7 +187,7 @@ impl ConsumerTally {
     /// the span goes into this consumer's own report.
     #[inline]
     pub fn busy(&mut self) -> Option<Busy<'_>> {
-        if !self.board.track_busy {
+        if !self.track_busy {
             return None;
         }
         let start = self.board.now_ns();
@@ -181,10 +200,10 @@ impl ConsumerTally {
     #[inline]
     pub fn processed(&mut self, message: Message) -> bool {
         self.report.count(message.id);
-        if message.id & (self.board.stride - 1) == 0 {
+        if message.id & self.timed_mask == 0 {
             self.report.received_at.push((message.id, self.board.now_ns()));
         }
-        self.board.join && self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
+        self.join && self.board.acked.fetch_add(1, Ordering::AcqRel) + 1 == self.board.messages
     }
 
     /// The report, when the consumer stops: `saw_close` says it stopped because the channel
