@@ -215,7 +215,8 @@ impl QueueOutcome {
 
 /// A 64-bit mix of an id (splitmix64): summed over the processed ids it makes a fingerprint
 /// that count and sum alone cannot fake (two duplicates and two losses with the same sum
-/// still change it).
+/// still change it). One multiply and a fold (`x ^ (x >> 29)` of `id × K`) was tried as a
+/// cheaper mix and fails that: {23, 23} and {0, 46} share a hash sum (the test below).
 #[inline]
 pub fn id_hash(id: u64) -> u64 {
     crate::splitmix::splitmix64(id)

@@ -237,6 +237,21 @@ mod tests {
         assert!(s.verify(&forged).unwrap_err().contains("exactly once"));
     }
 
+    /// Two duplicates and two losses keep count and sum whenever a + b = c + d: the hash must
+    /// still tell {a, b} from {c, d}. Every such pair of pairs below 3,000 is checked.
+    #[test]
+    fn the_id_hash_tells_apart_every_pair_of_ids_with_the_same_sum() {
+        for sum in 0..3_000u64 {
+            let mut seen = std::collections::HashMap::new();
+            for a in 0..=sum / 2 {
+                let h = id_hash(a).wrapping_add(id_hash(sum - a));
+                if let Some(other) = seen.insert(h, a) {
+                    panic!("{{{a}, {}}} and {{{other}, {}}} share a hash sum", sum - a, sum - other);
+                }
+            }
+        }
+    }
+
     /// What rayon's `par_bridge` consumer did before: every pool thread consumed whatever C was.
     #[test]
     fn verify_rejects_more_consumers_than_asked() {
