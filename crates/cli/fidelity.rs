@@ -99,11 +99,13 @@ fn rows(scale: usize) -> Vec<Row> {
 impl Work {
     /// Whether a row is measured in pairs inside one process: shootout, minimal, minimal,
     /// shootout, and the row's figure is the median over processes of each process's
-    /// shootout ÷ minimal. Queue rows are: on two cores a bounded channel's process lands in a
-    /// fast or a slow mode (the same program takes 0.15 s or 0.45 s, fresh process to fresh
-    /// process), and two sides in separate processes compare modes as much as programs.
+    /// shootout ÷ minimal. Queue and HTTP rows are: on two cores a bounded channel's process
+    /// lands in a fast or a slow mode (the same program takes 0.15 s or 0.45 s, fresh process
+    /// to fresh process), and so did the HTTP clients' ("two modes" on threads, tokio and smol
+    /// in the 2026-11-28 run), so two sides in separate processes compare modes as much as
+    /// programs.
     fn paired(self) -> bool {
-        matches!(self, Work::Queue { .. })
+        matches!(self, Work::Queue { .. } | Work::Http { .. })
     }
 
     /// The shootout case doing this work.
@@ -248,8 +250,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     };
     let target = server.as_ref().map(Server::url);
     println!(
-        "fidelity: W = {workers}, {} runs of each side per row (queue rows: {} processes, each running \
-         shootout, minimal, minimal, shootout), load average before: {}",
+        "fidelity: W = {workers}, {} runs of each side per row (queue and HTTP rows: {} processes, each \
+         running shootout, minimal, minimal, shootout), load average before: {}",
         args.repeat,
         args.repeat,
         loadavg()
@@ -262,8 +264,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     let mut failed = false;
     for row in selected {
         let mut runs: [Vec<Measure>; 2] = [Vec::new(), Vec::new()];
-        // Paired rows: each process's shootout ÷ minimal.
-        let mut ratios: Vec<f64> = Vec::new();
+        // Paired rows: each process's shootout ÷ minimal, per metric.
+        let paired = paired_metrics(row.work);
+        let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); paired.len()];
         let mut error = None;
         // A paired process already runs each side twice.
         let max_repeat = args.repeat * if row.work.paired() { 2 } else { EXTEND };
@@ -282,7 +285,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
                 match spawn(row, side, args, target.as_deref(), workers) {
                     Ok(measured) => {
                         if *side == "paired" {
-                            ratios.push(paired_ratio(&measured));
+                            for ((_, ratio), series) in paired.iter().zip(ratios.iter_mut()) {
+                                series.push(ratio(&measured));
+                            }
                         }
                         for (which, m) in measured {
                             runs[which].push(m);
@@ -301,20 +306,22 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
             continue;
         }
         if row.work.paired() {
-            let [a, b] = [SHOOTOUT, MINIMAL]
-                .map(|side| runs[side].iter().map(|m| m.wall_ns as f64 / 1e9).collect::<Vec<f64>>());
-            let Some(interval) = tie::median_interval(&ratios) else { continue };
-            println!(
-                "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
-                row.name,
-                "time",
-                show("time", median(a)),
-                show("time", median(b)),
-                interval.ratio,
-                format!("{:.2}–{:.2}", interval.lo, interval.hi),
-                ratios.len(),
-                judge_paired(interval, &ratios),
-            );
+            for ((metric, value), series) in metrics_of(row.work).into_iter().zip(&ratios) {
+                let [a, b] =
+                    [SHOOTOUT, MINIMAL].map(|side| runs[side].iter().map(&value).collect::<Vec<f64>>());
+                let Some(interval) = tie::median_interval(series) else { continue };
+                println!(
+                    "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
+                    row.name,
+                    metric,
+                    show(metric, median(a)),
+                    show(metric, median(b)),
+                    interval.ratio,
+                    format!("{:.2}–{:.2}", interval.lo, interval.hi),
+                    series.len(),
+                    judge_paired(interval, series),
+                );
+            }
             continue;
         }
         for (metric, value) in metrics_of(row.work) {
@@ -341,6 +348,22 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
 }
 
 type Metric = (&'static str, Box<dyn Fn(&Measure) -> f64>);
+
+/// A paired row's metric, as one process's shootout ÷ minimal over its four runs; in the order
+/// of [`metrics_of`].
+type PairedMetric = (&'static str, fn(&[(usize, Measure)]) -> f64);
+
+fn paired_metrics(work: Work) -> Vec<PairedMetric> {
+    match work {
+        Work::Http { .. } => vec![
+            // The same M requests on each side: shootout's req/s ÷ the minimal's is the
+            // minimal's time ÷ shootout's.
+            ("req/s", |runs| 1.0 / paired_ratio(runs, |m| m.wall_ns)),
+            ("µs CPU/r", |runs| paired_ratio(runs, |m| m.cpu_ns)),
+        ],
+        _ => vec![("time", |runs| paired_ratio(runs, |m| m.wall_ns))],
+    }
+}
 
 /// What a row compares: wall time; bytes per task for memory; req/s and CPU per request for HTTP.
 fn metrics_of(work: Work) -> Vec<Metric> {
@@ -369,10 +392,12 @@ const TOLERANCE: f64 = 0.10;
 /// runs spread over 1.5 × never settles early: five runs of a two-mode row gave threads' 1→1
 /// queue "differs" (0.62, interval 0.32–0.89) in one run of the command and 1.00 over fifteen
 /// runs in the one before; an early stop picks whichever mode the first runs fell in.
-/// A paired row settles on its processes' ratios.
-fn settled(work: Work, runs: &[Vec<Measure>; 2], ratios: &[f64]) -> bool {
+/// A paired row settles on its processes' ratios, every metric's.
+fn settled(work: Work, runs: &[Vec<Measure>; 2], ratios: &[Vec<f64>]) -> bool {
     if work.paired() {
-        return tie::median_interval(ratios).is_some_and(|i| !judge_paired(i, ratios).starts_with("can't"));
+        return ratios.iter().all(|series| {
+            tie::median_interval(series).is_some_and(|i| !judge_paired(i, series).starts_with("can't"))
+        });
     }
     metrics_of(work).iter().all(|(_, value)| {
         let [a, b] = [0, 1].map(|side| runs[side].iter().map(value).collect::<Vec<f64>>());
@@ -528,13 +553,13 @@ mod tests {
         assert!(settled(
             work,
             &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 2.02, 1.98, 2.0, 2.0])],
-            &[]
+            &[vec![]]
         ));
         // As far apart, but one side spread over 1.5 ×: not yet.
         assert!(!settled(
             work,
             &[side(&[1.0, 1.01, 0.99, 1.0, 1.0]), side(&[2.0, 3.2, 1.98, 2.0, 2.0])],
-            &[]
+            &[vec![]]
         ));
     }
 
@@ -556,13 +581,37 @@ mod tests {
         // Both sides take 1 s of work while the machine slows by 0.1 s a run: 1.0, not 0.87.
         let at = |side, s: f64| (side, Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 });
         let drifting = [at(SHOOTOUT, 1.0), at(MINIMAL, 1.1), at(MINIMAL, 1.2), at(SHOOTOUT, 1.3)];
-        assert!((paired_ratio(&drifting) - 1.0).abs() < 1e-9);
+        assert!((paired_ratio(&drifting, |m| m.wall_ns) - 1.0).abs() < 1e-9);
         // Within 10 % only when the whole interval of the ratios is.
-        assert!(settled(row.work, &[vec![], vec![]], &[1.0, 1.02, 0.98, 1.01, 0.99]));
+        assert!(settled(row.work, &[vec![], vec![]], &[vec![1.0, 1.02, 0.98, 1.01, 0.99]]));
         let spread = [0.6, 1.0, 1.4, 0.9, 1.2];
-        assert!(!settled(row.work, &[vec![], vec![]], &spread));
+        assert!(!settled(row.work, &[vec![], vec![]], &[spread.to_vec()]));
         let interval = tie::median_interval(&spread).unwrap();
         assert_eq!(judge_paired(interval, &spread), "can't tell: paired ratios spread over 1.5 ×");
+    }
+
+    /// An HTTP row is paired too, with both its metrics: req/s (the inverse of the time ratio)
+    /// and CPU per request, each settling on its own.
+    #[test]
+    fn an_http_row_is_paired_on_req_per_s_and_cpu_per_request() {
+        let work = Work::Http { m: 1_000, c: 10 };
+        assert!(work.paired());
+        let at = |side, s: f64, cpu: f64| {
+            (side, Measure { wall_ns: (s * 1e9) as u64, cpu_ns: (cpu * 1e9) as u64, grown_bytes: 0 })
+        };
+        // shootout takes 1.25 × the time and 1.5 × the CPU: 0.8 × the req/s.
+        let runs =
+            [at(SHOOTOUT, 1.25, 1.5), at(MINIMAL, 1.0, 1.0), at(MINIMAL, 1.0, 1.0), at(SHOOTOUT, 1.25, 1.5)];
+        let metrics = paired_metrics(work);
+        assert_eq!(metrics.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["req/s", "µs CPU/r"]);
+        assert_eq!(metrics_of(work).iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["req/s", "µs CPU/r"]);
+        assert!((metrics[0].1(&runs) - 0.8).abs() < 1e-9);
+        assert!((metrics[1].1(&runs) - 1.5).abs() < 1e-9);
+        // Settled only when both metrics are.
+        let steady = vec![1.0, 1.01, 0.99, 1.0, 1.02];
+        let spread = vec![0.6, 1.0, 1.4, 0.9, 1.2];
+        assert!(settled(work, &[vec![], vec![]], &[steady.clone(), steady.clone()]));
+        assert!(!settled(work, &[vec![], vec![]], &[steady, spread]));
     }
 
     #[test]

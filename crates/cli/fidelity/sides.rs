@@ -179,11 +179,10 @@ pub(super) fn child(
     }
 }
 
-/// A paired child's shootout ÷ minimal: total against total, so the ABBA order cancels a
-/// steady drift within the process.
-pub(super) fn paired_ratio(runs: &[(usize, Measure)]) -> f64 {
-    let total = |which: usize| {
-        runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| m.wall_ns as f64).sum::<f64>()
-    };
+/// A paired child's shootout ÷ minimal of one quantity (wall or CPU time): total against
+/// total, so the ABBA order cancels a steady drift within the process.
+pub(super) fn paired_ratio(runs: &[(usize, Measure)], of: fn(&Measure) -> u64) -> f64 {
+    let total =
+        |which: usize| runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| of(m) as f64).sum::<f64>();
     total(SHOOTOUT) / total(MINIMAL).max(1.0)
 }
