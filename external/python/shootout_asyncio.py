@@ -212,14 +212,18 @@ async def fan_out_case(asyncio, spec):
         return {"index": i, "value": r}
 
     handed = []
+    spawned = 0
     start = mono()
     if not fail_fast and not completion:
         # gather, with return_exceptions=True when units can fail (the tutorials' collect).
         tasks = [asyncio.create_task(raising(i)) for i in range(n)]
+        spawned = len(tasks)
         results = await asyncio.gather(*tasks, return_exceptions=errors is not None or deadline is not None)
         handed = [hand(i, r) for i, r in enumerate(results)]
     elif not fail_fast:
-        for f in asyncio.as_completed([asyncio.create_task(pair(i)) for i in range(n)]):
+        tasks = [asyncio.create_task(pair(i)) for i in range(n)]
+        spawned = len(tasks)
+        for f in asyncio.as_completed(tasks):
             i, r = await f
             handed.append(hand(i, r))
     else:
@@ -230,6 +234,7 @@ async def fan_out_case(asyncio, spec):
         try:
             async with asyncio.TaskGroup() as tg:
                 tasks = [tg.create_task(pair(i)) for i in range(n)]
+                spawned = len(tasks)
                 awaited = asyncio.as_completed(tasks) if completion else tasks
                 for f in awaited:
                     i, r = await f
@@ -249,6 +254,7 @@ async def fan_out_case(asyncio, spec):
         "finished": finished,
         "in_flight": in_flight,
         "cancel_latency_ns": cancel_latency,
+        "spawned": spawned,
     }
 
 

@@ -33,6 +33,7 @@ pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunEr
         .map(|index| rt.spawn(unit(Arc::clone(&shared), index, completion.then(|| tx.clone()))))
         .collect();
     drop(tx);
+    let spawned = tasks.len();
 
     let handed = rt.block_on(async {
         let fail_fast = spec.fail_fast();
@@ -71,7 +72,7 @@ pub fn run<R: Runtime>(rt: &R, spec: &FanOutSpec) -> Result<FanOutOutcome, RunEr
         }
         Ok::<_, RunError>(handed)
     })?;
-    Ok(shared.recorder.outcome(handed))
+    Ok(shared.recorder.outcome(handed, Some(spawned)))
 }
 
 struct Shared<R: Runtime> {

@@ -95,6 +95,9 @@ pub struct WireFanOut {
     pub in_flight: Vec<Option<(u64, u64)>>,
     #[serde(default)]
     pub cancel_latency_ns: Vec<u64>,
+    /// How many units the program created as tasks (`None`: it did not say).
+    #[serde(default)]
+    pub spawned: Option<usize>,
 }
 
 impl WireFanOut {
@@ -127,7 +130,13 @@ impl WireFanOut {
             .into_iter()
             .map(|s| s.map(|s| w.span("fan-out in-flight", s)).transpose())
             .collect::<Result<_, String>>()?;
-        Ok(FanOutOutcome { handed, finished, in_flight, cancel_latency_ns: self.cancel_latency_ns })
+        Ok(FanOutOutcome {
+            handed,
+            finished,
+            in_flight,
+            cancel_latency_ns: self.cancel_latency_ns,
+            spawned: self.spawned,
+        })
     }
 }
 

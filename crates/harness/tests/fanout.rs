@@ -180,6 +180,24 @@ fn completion_order_hands_over_every_result_once_as_it_finishes() {
     });
 }
 
+/// Fail-fast stops units from *starting* their work, never the spawning (rule 9): every
+/// strategy that spawns a task, thread or coroutine per unit spawns all N, each unit checking
+/// the gate itself. may's spawn loop once stopped at the gate and skipped ~99,000 spawns that
+/// every other strategy paid. `verify` fails any count other than N; this checks that every
+/// strategy but the two that spawn nothing per unit reports its count, so the check is live.
+#[test]
+fn fail_fast_spawns_every_unit_on_every_strategy_that_spawns_units() {
+    for order in [Order::Input, Order::Completion] {
+        // Units wait, so threads runs a thread per unit; the first error is unit 9, at once.
+        let spec = FanOutSpec::new(400, 0, ms(5)).with_errors(10, ErrorPolicy::FailFast).with_order(order);
+        on_every_strategy(&spec, |strategy, outcome, _| match (strategy.name(), outcome.spawned) {
+            ("sequential" | "rayon", None) => Ok(()),
+            (_, Some(n)) if n == spec.units => Ok(()),
+            (_, spawned) => Err(format!("{order:?}: spawned {spawned:?} of {}", spec.units)),
+        });
+    }
+}
+
 /// asyncio's `TaskGroup` rule for every strategy: the failing unit raises the cancel gate and
 /// a unit checks it before its work, so after the first error a strategy finishes only the
 /// units already running (at most one per worker, plus a few racing the gate) — not every unit

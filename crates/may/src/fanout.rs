@@ -45,6 +45,7 @@ pub(crate) fn run(_strategy: &crate::May, spec: &FanOutSpec) -> Result<FanOutOut
         }
     }
     drop(tx);
+    let spawned = handles.len();
 
     let mut handed = if completion { spec.hand_over_as_completed(rx.iter()) } else { Vec::new() };
     // Every coroutine is joined, so none outlives the call: after a fail-fast stop the gate has
@@ -65,7 +66,7 @@ pub(crate) fn run(_strategy: &crate::May, spec: &FanOutSpec) -> Result<FanOutOut
     if !completion {
         handed = spec.hand_over_in_order(results);
     }
-    Ok(shared.recorder.outcome(handed))
+    Ok(shared.recorder.outcome(handed, Some(spawned)))
 }
 
 /// What every unit's coroutine shares.

@@ -49,7 +49,7 @@ pub(crate) fn run(strategy: &crate::Rayon, spec: &FanOutSpec) -> Result<FanOutOu
             })
         }
     };
-    Ok(recorder.outcome(handed))
+    Ok(recorder.outcome(handed, None))
 }
 
 /// A counting semaphore that blocks the pool thread waiting for a permit.

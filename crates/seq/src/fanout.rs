@@ -17,5 +17,5 @@ pub(crate) fn run(_strategy: &crate::Sequential, spec: &FanOutSpec) -> Result<Fa
             break;
         }
     }
-    Ok(recorder.outcome(spec.hand_over_in_order(results)))
+    Ok(recorder.outcome(spec.hand_over_in_order(results), None))
 }

@@ -79,6 +79,8 @@ pub(crate) fn run(strategy: &crate::Threads, spec: &FanOutSpec) -> Result<FanOut
             }
         }
         drop(tx);
+        // A thread per unit is a spawn per unit; a pool or chunks are not.
+        let spawned = matches!(layout, Layout::ThreadPerUnit).then_some(handles.len());
 
         let mut handed = if completion { spec.hand_over_as_completed(rx.iter()) } else { Vec::new() };
         let mut results: Vec<Option<UnitResult>> = vec![None; n];
@@ -101,7 +103,7 @@ pub(crate) fn run(strategy: &crate::Threads, spec: &FanOutSpec) -> Result<FanOut
         if !completion {
             handed = spec.hand_over_in_order(results);
         }
-        Ok(recorder.outcome(handed))
+        Ok(recorder.outcome(handed, spawned))
     })
 }
 

@@ -65,8 +65,9 @@ impl Recorder {
         self.slots[index].late_ns.store(late + 1, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// The outcome, once every unit has finished or been cancelled and awaited.
-    pub fn outcome(&self, handed: Vec<Handed>) -> FanOutOutcome {
+    /// The outcome, once every unit has finished or been cancelled and awaited; `spawned` is
+    /// [`FanOutOutcome::spawned`].
+    pub fn outcome(&self, handed: Vec<Handed>, spawned: Option<usize>) -> FanOutOutcome {
         let finished = self
             .slots
             .iter()
@@ -82,7 +83,7 @@ impl Recorder {
             .map(|s| read(&s.start).map(|t| (t, read(&s.end).unwrap_or(u64::MAX))))
             .collect();
         let cancel_latency_ns = self.slots.iter().filter_map(|s| read(&s.late_ns)).map(|l| l - 1).collect();
-        FanOutOutcome { handed, finished, in_flight, cancel_latency_ns }
+        FanOutOutcome { handed, finished, in_flight, cancel_latency_ns, spawned }
     }
 }
 

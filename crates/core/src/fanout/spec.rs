@@ -199,6 +199,11 @@ pub struct FanOutOutcome {
     pub in_flight: Vec<Option<(u64, u64)>>,
     /// For every unit that timed out: its deadline to the moment it actually stopped, ns.
     pub cancel_latency_ns: Vec<u64>,
+    /// How many units the strategy spawned as their own task, thread or coroutine, counted by
+    /// its spawn loop; `None` where units are not spawned one by one (sequential's loop,
+    /// rayon's `par_iter`, threads' pool or chunks). Where it is `Some`, it must be N: fail-fast
+    /// never stops the spawning, each unit checks the gate itself (fairness rule 9).
+    pub spawned: Option<usize>,
 }
 
 /// When a unit handed its result over, in ns since the run began: it stamped `handing` just

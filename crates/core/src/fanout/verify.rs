@@ -29,6 +29,12 @@ pub(super) fn verify(spec: &FanOutSpec, outcome: &FanOutOutcome) -> Result<Summa
             }
         }
     }
+    if let Some(spawned) = outcome.spawned.filter(|&s| s != n) {
+        return Err(format!(
+            "spawned {spawned} of {n} units: every unit is spawned and checks the fail-fast gate itself, \
+             on every strategy"
+        ));
+    }
     let expect = Expectations::new(spec);
     let mut unit_seen = vec![false; n];
     for (at, h) in outcome.handed.iter().enumerate() {
@@ -202,7 +208,21 @@ mod tests {
             }
         }
         let handed = spec.hand_over_in_order(results);
-        recorder.outcome(handed)
+        recorder.outcome(handed, None)
+    }
+
+    /// may's spawn loop once stopped at the fail-fast gate: a strategy that spawns its units one
+    /// by one must have spawned every one.
+    #[test]
+    fn verify_rejects_a_spawn_loop_that_stopped_early() {
+        let spec = FanOutSpec::new(20, 5, Duration::ZERO).with_errors(4, ErrorPolicy::FailFast);
+        let mut outcome = simulate(&spec);
+        assert!(spec.verify(&outcome).is_ok(), "no spawn count: nothing to check");
+        outcome.spawned = Some(20);
+        assert!(spec.verify(&outcome).is_ok());
+        outcome.spawned = Some(4);
+        let why = spec.verify(&outcome).unwrap_err();
+        assert!(why.contains("spawned 4 of 20 units"), "{why}");
     }
 
     #[test]
