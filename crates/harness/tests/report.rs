@@ -619,6 +619,8 @@ fn charts_are_written_as_well_formed_svg_titled_with_the_machine() {
     }
     let timer = assert_well_formed_svg(&dir.join("sleep-timer-time.svg"));
     assert!(timer.contains("sleep/timer: wall time for N tasks that each wait 10 ms"), "{timer}");
+    let memory = assert_well_formed_svg(&dir.join("sleep-memory-time.svg"));
+    assert!(memory.contains("each wait until 100 ms after the last spawn"), "{memory}");
     // threads failed at N = 1,000: the failure is labelled in the plot (tests/charts.rs says more).
     assert!(timer.contains("threads — failed: thread limit"), "{timer}");
     let http = assert_well_formed_svg(&dir.join("http-reuse-m1000-l10ms.svg"));
