@@ -202,6 +202,9 @@ fn failure_reason(row: &CaseResult) -> String {
         "thread limit".into()
     } else if error.contains("os error 24") || error.contains("Too many open files") {
         "open-file limit".into()
+    } else if error.contains("os error 12") || error.contains("Cannot allocate memory") {
+        // A refused mapping (may's coroutine stacks at `vm.max_map_count`), not a full machine.
+        "cannot allocate memory".into()
     } else if error.contains("SIGKILL") {
         "killed (out of memory?)".into()
     } else if error.is_empty() {
@@ -441,6 +444,27 @@ mod tests {
         let tokio = series.iter().find(|s| s.strategy == "tokio").unwrap();
         assert_eq!(tokio.missing[0].label, "failed: thread limit");
         assert_eq!(tokio.capped, None);
+    }
+
+    #[test]
+    fn a_failure_reads_as_its_cause() {
+        let failed = |error: &str| {
+            let mut row =
+                CaseResult::empty("sleep", "sleep/memory/n=100000/d=100ms", serde_json::json!({}), "may", 3);
+            row.status = Status::Failed;
+            row.error = Some(error.into());
+            failure_reason(&row)
+        };
+        let may = "verify pass: child exited with status 101 and no report: panic: failed to alloc sys stack: \
+                   IoError(Os { code: 12, kind: OutOfMemory, message: \"Cannot allocate memory\" }) at …/stack/mod.rs:321";
+        assert_eq!(failed(may), "cannot allocate memory");
+        let threads = "verify pass: child died by signal SIGABRT: panic: failed to set up alternative stack guard \
+                       page: Cannot allocate memory (os error 12) | fatal runtime error: failed to initiate panic";
+        assert_eq!(failed(threads), "thread limit");
+        assert_eq!(
+            failed("could not spawn thread 16367 of 100000: Resource temporarily unavailable (os error 11)"),
+            "thread limit"
+        );
     }
 
     #[test]
