@@ -111,12 +111,9 @@ fn report_has_machine_startup_and_a_table_per_case() {
 /// over: the guide and the answers take the largest N that did, and say why.
 #[test]
 fn memory_per_task_comes_from_rows_whose_tasks_were_all_alive_at_once() {
+    const SMOL_10K: (&str, &str) = ("sleep/memory/n=10000/d=100ms", "smol");
     let mut results = load("results-a.json");
-    let smol = results
-        .cases
-        .iter_mut()
-        .find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol")
-        .expect("smol's N = 10,000 memory row");
+    let smol = row_mut(&mut results, SMOL_10K.0, SMOL_10K.1);
     // As a row measured before the release was: no peak, and a wall past 2 × d.
     smol.peak_in_flight = None;
     smol.wall_ns.as_mut().expect("measured").median = 250_000_000;
@@ -126,18 +123,11 @@ fn memory_per_task_comes_from_rows_whose_tasks_were_all_alive_at_once() {
 
     // Rows whose verify proved all N alive (tasks wait until d after the last spawn) say so
     // with a peak of N, and count whatever their wall time.
-    let smol = results
-        .cases
-        .iter_mut()
-        .find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol")
-        .expect("smol's N = 10,000 memory row");
-    smol.peak_in_flight = Some(10_000);
+    row_mut(&mut results, SMOL_10K.0, SMOL_10K.1).peak_in_flight = Some(10_000);
     let md = report::render(&results);
     let memory = guide_line(&md, "**Memory per waiting task**");
     assert!(memory.contains("smol 300 B, async-std 410 B, tokio 610 B"), "{memory}");
-    let smol =
-        results.cases.iter_mut().find(|r| r.case == "sleep/memory/n=10000/d=100ms" && r.strategy == "smol");
-    smol.expect("the same row").peak_in_flight = Some(9_999);
+    row_mut(&mut results, SMOL_10K.0, SMOL_10K.1).peak_in_flight = Some(9_999);
     let md = report::render(&results);
     let memory = guide_line(&md, "**Memory per waiting task**");
     assert!(memory.contains("smol 290 B (at N = 1,000)"), "a peak under N is not all alive: {memory}");
