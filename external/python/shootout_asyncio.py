@@ -19,6 +19,7 @@ check and says so instead of failing to parse.
 
 import json
 import re
+import struct
 import sys
 import time
 
@@ -356,13 +357,21 @@ async def queue_case(asyncio, spec):
 # ----------------------------------------------------------------------------------- http
 
 
-def fnv1a(data, h):
-    for b in data:
-        h = ((h ^ b) * 0x100000001B3) & M64
+DIGEST_SEED, DIGEST_K = 0xCBF29CE484222325, 0x9E3779B97F4A7C15
+
+
+def digest(body):
+    """shootout_core::http::Digest of a whole body: little-endian 64-bit words, each mixed as
+    (h ^ w) * K then h ^ (h >> 32); a trailing partial word with its length in its top byte."""
+    h, whole = DIGEST_SEED, len(body) - len(body) % 8
+    for (w,) in struct.iter_unpack("<Q", body[:whole]):
+        h = ((h ^ w) * DIGEST_K) & M64
+        h ^= h >> 32
+    if whole < len(body):
+        w = int.from_bytes(body[whole:], "little") | (len(body) - whole) << 56
+        h = ((h ^ w) * DIGEST_K) & M64
+        h ^= h >> 32
     return h
-
-
-FNV_OFFSET = 0xCBF29CE484222325
 
 
 class Closed(Exception):
@@ -406,23 +415,22 @@ async def http_case(asyncio, spec, url):
                 chunked = True
             elif key == "connection" and value == "close":
                 close = True
-        digest, total = FNV_OFFSET, 0
         if chunked:
+            chunks = []
             while True:
                 size = int((await reader.readline()).split(b";")[0], 16)
                 if size == 0:
                     await reader.readline()
                     break
-                data = await reader.readexactly(size)
-                digest, total = fnv1a(data, digest), total + size
+                chunks.append(await reader.readexactly(size))
                 await reader.readexactly(2)
+            data = b"".join(chunks)
         elif length is not None:
             data = await reader.readexactly(length)
-            digest, total = fnv1a(data, digest), length
         else:
             data = await reader.read()
-            digest, total, close = fnv1a(data, digest), len(data), True
-        return status, total, digest, close
+            close = True
+        return status, len(data), digest(data), close
 
     async def worker(w):
         results = []
@@ -445,15 +453,15 @@ async def http_case(asyncio, spec, url):
                     head += "Connection: close\r\n"
                 writer.write((head + "\r\n").encode())
                 if timed:
-                    status, total, digest, close = await asyncio.wait_for(read_response(reader), timeout)
+                    status, total, body_digest, close = await asyncio.wait_for(read_response(reader), timeout)
                 else:
-                    status, total, digest, close = await read_response(reader)
+                    status, total, body_digest, close = await read_response(reader)
                 if close or fresh:
                     writer.close()
                     conn = None
                 end = mono()
                 results.append({"id": i, "start_ns": start, "latency_ns": end - start,
-                                "status": status, "len": total, "digest": digest})
+                                "status": status, "len": total, "digest": body_digest})
                 continue
             except TimeoutError:
                 error, said = "timeout", "no answer within %s" % spec["timeout"]

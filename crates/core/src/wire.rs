@@ -217,7 +217,7 @@ impl WireQueue {
     }
 }
 
-/// One request: a response (status, body length, FNV-1a digest of the body) or an error kind.
+/// One request: a response (status, body length, the body's `Digest`) or an error kind.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireRequest {
     pub id: u64,
