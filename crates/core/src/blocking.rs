@@ -59,8 +59,12 @@ pub fn consume_with(
 ) -> ConsumerTally {
     let alarm = Tripwire::new(wake);
     let mut tally = board.consumer();
-    while let Some(message) = recv() {
-        process_with(&mut tally, message, cost, wake, sleep);
+    if tally.drains() {
+        tally.drain(recv);
+    } else {
+        while let Some(message) = recv() {
+            process_with(&mut tally, message, cost, wake, sleep);
+        }
     }
     alarm.disarm();
     tally

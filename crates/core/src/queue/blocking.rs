@@ -37,6 +37,11 @@ impl QueueSpec {
         let alarm = Tripwire::new(alarm);
         let mut tally = board.producer();
         let (paced, open_loop) = (!self.pacing.is_zero(), board.open_loop());
+        if !paced && !open_loop {
+            tally.send_all(self.producer_block(index), send, depth);
+            alarm.disarm();
+            return tally.finish();
+        }
         for id in self.producer_ids(index) {
             if paced {
                 sleep(self.pacing);

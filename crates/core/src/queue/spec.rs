@@ -313,13 +313,17 @@ impl QueueSpec {
     /// from `p` (id i is the run's message i, due at i/R, so the producers take turns).
     pub fn producer_ids(&self, p: usize) -> std::iter::StepBy<std::ops::Range<u64>> {
         let m = self.messages as u64;
-        let n = self.producers as u64;
-        let p = p as u64;
         if self.rate.is_some() {
-            (p.min(m)..m).step_by(n as usize)
+            ((p as u64).min(m)..m).step_by(self.producers)
         } else {
-            ((p * m / n)..((p + 1) * m / n)).step_by(1)
+            self.producer_block(p).step_by(1)
         }
+    }
+
+    /// Closed loop: producer `p`'s contiguous block of `0..M`.
+    pub fn producer_block(&self, p: usize) -> std::ops::Range<u64> {
+        let (m, n, p) = (self.messages as u64, self.producers as u64, p as u64);
+        (p * m / n)..((p + 1) * m / n)
     }
 
     /// One id in `stride` is timed (ids that are multiples of it): a power of two, so a
