@@ -23,8 +23,8 @@ use sides::{MINIMAL, Measure, SHOOTOUT, child, paired_ratio};
 #[derive(Args, Debug, Clone)]
 pub struct FidelityArgs {
     /// Runs of each program per row (interleaved: shootout, minimal, minimal, shootout, …);
-    /// a row its 95 % interval cannot settle gets up to three times as many (paired rows: up
-    /// to half as many processes again)
+    /// a row its 95 % interval cannot settle gets up to three times as many (paired rows: one
+    /// process more)
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
     /// Only the rows whose name contains this text
@@ -271,10 +271,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         let paired = paired_metrics(row.work);
         let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); paired.len()];
         let mut error = None;
-        // A paired process already runs each side twice (and each once more, untimed): half as
-        // many again keeps the command under 3 minutes.
-        let max_repeat =
-            if row.work.paired() { args.repeat + args.repeat.div_ceil(2) } else { args.repeat * EXTEND };
+        // A paired process already runs each side twice (and each once more, untimed): one
+        // process more keeps the command under 3 minutes.
+        let max_repeat = if row.work.paired() { args.repeat + 1 } else { args.repeat * EXTEND };
         // `repeat` runs of each side, interleaved and alternating which goes first so drift
         // hits both alike; a row the interval cannot settle yet gets more, up to `max_repeat`.
         for rep in 0..max_repeat {
