@@ -3,8 +3,9 @@
 //! every unit in the timed region, so the parallel strategies pay nothing the sequential one
 //! does not.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// When one unit was inside its region (waiting, running, busy, in flight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,34 @@ impl Span {
     /// The span from `start` until now.
     pub fn since(start: Instant) -> Span {
         Span { start, end: Instant::now() }
+    }
+
+    /// The span from a [`Stamp`] until now.
+    pub fn since_stamp(start: Stamp) -> Span {
+        Span::since(start.instant())
+    }
+}
+
+/// An instant in 8 bytes: nanoseconds since the process's first stamp. For a start a task holds
+/// across an await, where an `Instant` (16 bytes) would grow the task itself: tokio aligns a
+/// task's cell to 128 bytes, and 16 bytes more took the sleep task past that edge, costing
+/// 10,000 tasks 3 ms of a 20 ms run (METHODOLOGY, "The sleep task's start").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp(u64);
+
+/// The origin every [`Stamp`] counts from, set by the first.
+static STAMP_ORIGIN: OnceLock<Instant> = OnceLock::new();
+
+impl Stamp {
+    pub fn now() -> Stamp {
+        let origin = *STAMP_ORIGIN.get_or_init(Instant::now);
+        Stamp(Instant::now().saturating_duration_since(origin).as_nanos() as u64)
+    }
+
+    /// The instant this stamp stands for.
+    pub fn instant(self) -> Instant {
+        // Set: a stamp exists only once `now` has set the origin.
+        STAMP_ORIGIN.get().copied().unwrap_or_else(Instant::now) + Duration::from_nanos(self.0)
     }
 }
 
@@ -61,7 +90,7 @@ impl Default for Clock {
 impl Clock {
     /// The instant `ns` on this clock stands for (an open-loop schedule starts at the origin).
     pub fn instant(&self, ns: u64) -> Instant {
-        self.origin + std::time::Duration::from_nanos(ns.saturating_sub(1))
+        self.origin + Duration::from_nanos(ns.saturating_sub(1))
     }
 
     pub fn now_ns(&self) -> u64 {
@@ -87,6 +116,20 @@ pub fn read(slot: &AtomicU64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_is_the_instant_it_was_taken_in_8_bytes() {
+        assert_eq!(std::mem::size_of::<Stamp>(), 8);
+        let before = Instant::now();
+        let stamp = Stamp::now();
+        let after = Instant::now();
+        let at = stamp.instant();
+        assert!(before <= at && at <= after, "{before:?} ≤ {at:?} ≤ {after:?}");
+        std::thread::sleep(Duration::from_millis(2));
+        let span = Span::since_stamp(stamp);
+        assert_eq!(span.start, at);
+        assert!(span.end >= at + Duration::from_millis(2));
+    }
 
     #[test]
     fn peak_counts_overlap_and_not_touching_ends() {

@@ -31,7 +31,7 @@ pub use duration::{format_duration, parse_duration};
 pub use error::{RunError, SpecError};
 pub use fanout::{FanOutOutcome, FanOutSpec};
 pub use http::{HttpOutcome, HttpSpec, Target};
-pub use inflight::{Span, peak_of, peak_overlap};
+pub use inflight::{Span, Stamp, peak_of, peak_overlap};
 pub use queue::{QueueOutcome, QueueSpec};
 pub use sleep::{SleepMode, SleepOutcome, SleepSpec};
 pub use spec::{CaseError, Timed};
