@@ -597,6 +597,29 @@ mod tests {
         assert_eq!(judge_paired(interval, &spread), "can't tell: paired ratios spread over 1.5 ×");
     }
 
+    /// Before its timed runs, a paired process runs each side once untimed, so neither side's
+    /// timed figures hold the process's first run.
+    #[test]
+    fn a_paired_process_times_neither_sides_first_run() {
+        let mut calls = Vec::new();
+        let runs = sides::paired_runs(|side| {
+            calls.push(side);
+            Ok(Measure { wall_ns: calls.len() as u64, cpu_ns: 0, grown_bytes: 0 })
+        })
+        .unwrap();
+        assert_eq!(calls, [SHOOTOUT, MINIMAL, SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]);
+        // The kept runs are calls 3 to 6, each with the side that made it.
+        let kept: Vec<(usize, u64)> = runs.iter().map(|(side, m)| (*side, m.wall_ns)).collect();
+        assert_eq!(kept, [(SHOOTOUT, 3), (MINIMAL, 4), (MINIMAL, 5), (SHOOTOUT, 6)]);
+        // A failed run fails the process: no ratio from a partial set.
+        let mut n = 0;
+        let failed = sides::paired_runs(|_| {
+            n += 1;
+            if n == 4 { Err("refused".into()) } else { Ok(Measure { wall_ns: 1, cpu_ns: 0, grown_bytes: 0 }) }
+        });
+        assert_eq!(failed.unwrap_err(), "refused");
+    }
+
     /// An HTTP row is paired too, with both its metrics: req/s (the inverse of the time ratio)
     /// and CPU per request, each settling on its own.
     #[test]

@@ -165,24 +165,25 @@ pub(super) fn child(
         "paired" => {
             let strategy = build()?;
             let mut program = minimal(row.strategy, row.work, workers, url)?;
-            // One untimed run of each side first: the first run in a fresh process is not like
-            // the rest (a 4→1 channel's took 0.12–0.34 s where later runs took 0.3–0.7 s), and
-            // ABBA would hand that to whichever side goes first.
-            run_shootout(row, strategy.as_ref(), target.as_ref())?;
-            run_minimal(row, &mut program)?;
-            let mut runs = Vec::with_capacity(4);
-            for side in [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT] {
-                let measure = if side == SHOOTOUT {
-                    run_shootout(row, strategy.as_ref(), target.as_ref())?
-                } else {
-                    run_minimal(row, &mut program)?
-                };
-                runs.push((side, measure));
-            }
-            Ok(runs)
+            paired_runs(|side| match side {
+                SHOOTOUT => run_shootout(row, strategy.as_ref(), target.as_ref()),
+                _ => run_minimal(row, &mut program),
+            })
         }
         other => Err(format!("unknown side {other:?}")),
     }
+}
+
+/// A paired process's runs: one untimed run of each side, then shootout, minimal, minimal,
+/// shootout, each kept with its side. The first run in a fresh process is not like the rest (a
+/// 4→1 channel's took 0.12–0.34 s where later runs took 0.3–0.7 s), and ABBA would hand that
+/// to whichever side goes first.
+pub(super) fn paired_runs(
+    mut run: impl FnMut(usize) -> Result<Measure, String>,
+) -> Result<Vec<(usize, Measure)>, String> {
+    run(SHOOTOUT)?;
+    run(MINIMAL)?;
+    [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT].into_iter().map(|side| Ok((side, run(side)?))).collect()
 }
 
 /// A paired child's shootout ÷ minimal of one quantity (wall or CPU time): total against
