@@ -1,9 +1,9 @@
 //! The sleep workload on any async runtime: N spawned tasks, gathered in order. Timer mode
 //! awaits the runtime's sleep; blocking mode is `asyncio.to_thread`: each task awaits
 //! `spawn_blocking(thread::sleep)`, so no worker ever blocks. Each task returns its id and its
-//! own wait span (no shared counter; [`timer_task`]); memory mode's task is the minimal gather's — it sleeps
-//! and returns its id, nothing else — except that it sleeps until d after the last spawn
-//! (core's `Release`), so all N are alive at once.
+//! own wait span (no shared counter; [`timer_task`]); memory mode's task is the minimal
+//! gather's — it sleeps and returns its id, nothing else — except that it sleeps until d after
+//! the last spawn (core's `Release`), so all N are alive at once.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
