@@ -7,9 +7,10 @@
 //! The groups are the quick preset's queue cases: spsc, mpsc (4→1) and mpmc (4→4) through
 //! bounded(1), bounded(1024) and unbounded channels with tiny messages
 //! (`queue/mpmc/p=4/c=4/b=1024/m=200000`, ...), and the latency-bound cases whose consumers
-//! wait 1 ms per message (`queue/spmc/p=1/c=10/b=100/m=200/wait=1ms`). Every iteration's
-//! answer is verified (every message exactly once, every consumer shut down by the close), as
-//! is one run before measuring.
+//! wait 1 ms per message (`queue/spmc/p=1/c=10/b=100/m=200/wait=1ms`). One run before
+//! measuring is verified with every check (every message exactly once, by count, sum and id
+//! hash; every consumer shut down by the close); every measured iteration runs the case as
+//! `shootout run` times it, without the id hash, and is verified on the rest.
 //!
 //! Why: criterion's statistics and HTML report (`target/criterion/report/index.html`) on the
 //! same verified cases `shootout run` measures. Each strategy's runtime is built for its own

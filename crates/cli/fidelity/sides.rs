@@ -117,10 +117,11 @@ fn peak_rss() -> u64 {
     metrics::proc_status(None).map_or(0, |s| s.vm_hwm)
 }
 
-/// One timed run of the row's shootout case, on a strategy built beforehand.
+/// One timed run of the row's shootout case, as `shootout run` times it, on a strategy built
+/// beforehand.
 fn run_shootout(row: &Row, strategy: &dyn Strategy, target: Option<&Target>) -> Result<Measure, String> {
     let before = peak_rss();
-    let timed = row.work.spec().run_timed(strategy, target).map_err(|e| e.to_string())?;
+    let timed = row.work.spec().timed().run_timed(strategy, target).map_err(|e| e.to_string())?;
     Ok(Measure {
         wall_ns: timed.wall_ns,
         cpu_ns: timed.cpu_ns,

@@ -41,6 +41,11 @@ impl Case {
         Case { name: name.into(), spec, bench: true, scaling: false, max_repeat: None }
     }
 
+    /// The case as a timed repetition runs it (see [`Spec::timed`]).
+    pub fn timed(&self) -> Case {
+        Case { spec: self.spec.timed(), ..self.clone() }
+    }
+
     /// A case the full preset's worker sweep runs at every W (see [`Case::scaling`]).
     pub fn scaling(mut self) -> Self {
         self.scaling = true;

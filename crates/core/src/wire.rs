@@ -168,6 +168,9 @@ pub struct WireQueue {
     #[serde(default)]
     pub acked: Option<u64>,
     pub stride: u64,
+    /// The consumers added up the id hash (the spec's `hash_ids`).
+    #[serde(default)]
+    pub ids_hashed: bool,
 }
 
 impl WireQueue {
@@ -213,6 +216,7 @@ impl WireQueue {
             units_alive: self.units_alive,
             acked: self.acked,
             stride: self.stride,
+            ids_hashed: self.ids_hashed,
         })
     }
 }

@@ -154,6 +154,12 @@ struct Slot {
     spent: Duration,
 }
 
+/// What round `round` runs: the verify pass (round 0) the case as built, with every check; a
+/// timed repetition the case as timed ([`Case::timed`]: no id hash in the queue consumers).
+fn case_for_round(case: &Case, round: usize) -> Case {
+    if round == 0 { case.clone() } else { case.timed() }
+}
+
 /// Runs one case: the verify pass, then the timed rounds. Returns a row per strategy.
 pub fn run_case(
     plan: &Plan,
@@ -226,7 +232,7 @@ pub fn run_case(
             let request = ChildRequest {
                 strategy: entry.name.to_string(),
                 workers: plan.workers,
-                case: Some(case.clone()),
+                case: Some(case_for_round(case, round)),
                 target: target.clone(),
             };
             let deadline = plan.case_timeout.unwrap_or_else(|| {
@@ -613,6 +619,23 @@ mod tests {
         assert_eq!(case_budget(ten, None), ten);
         assert_eq!(case_budget(ten, Some(Duration::from_secs(1))), ten);
         assert_eq!(case_budget(ten, Some(Duration::from_secs(10))), Duration::from_secs(20));
+    }
+
+    /// The verify pass is the queue run that checks the id hash; every timed repetition runs
+    /// without it, on every workload's case alike.
+    #[test]
+    fn only_the_verify_pass_asks_the_queue_consumers_for_the_id_hash() {
+        for case in shootout_core::catalog::cases(shootout_core::Preset::Quick) {
+            let hashes = |round| match case_for_round(&case, round).spec {
+                shootout_core::Spec::Queue(q) => Some(q.hash_ids),
+                _ => None,
+            };
+            let queue = matches!(case.spec, shootout_core::Spec::Queue(_));
+            assert_eq!(hashes(0), queue.then_some(true), "{}", case.name);
+            for round in 1..4 {
+                assert_eq!(hashes(round), queue.then_some(false), "{} round {round}", case.name);
+            }
+        }
     }
 
     #[test]

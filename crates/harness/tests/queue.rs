@@ -225,7 +225,7 @@ fn verify_refuses_forged_outcomes() {
         // Message 7 processed twice, message 500 never: the count still adds up.
         let mut duplicate = good.clone();
         let c = &mut duplicate.consumers[busiest];
-        c.count(7);
+        c.count(7, true);
         c.processed -= 1;
         c.id_sum -= 500;
         c.id_hash = c.id_hash.wrapping_sub(id_hash(500));
@@ -243,6 +243,31 @@ fn verify_refuses_forged_outcomes() {
         let mut dropped = good.clone();
         dropped.consumers.remove(busiest);
         assert!(spec.verify(&dropped).is_err(), "{}: missing consumer accepted", strategy.name());
+    }
+}
+
+/// Every strategy's consumers add the id hash when the spec asks (the verify pass) and leave it
+/// out entirely in a timed run, through both consumer loops: the draining one (throughput) and
+/// the general one (join, a cost). Both outcomes verify against their own spec.
+#[test]
+fn every_strategy_hashes_ids_in_the_verify_pass_only() {
+    let _serial = serial();
+    let plain = QueueSpec::new(2_000, 2, 2, Capacity::Bounded(16));
+    let specs = [plain, plain.with_join(), QueueSpec { cost: Cost::Cpu(10), ..plain }];
+    for strategy in build_all() {
+        for spec in specs {
+            let name = format!("{} on {} (join {})", strategy.name(), spec.case_name(), spec.join);
+            let checked = run(strategy.as_ref(), &spec);
+            spec.verify(&checked).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(checked.ids_hashed, "{name}");
+            assert!(checked.consumers.iter().any(|c| c.id_hash != 0), "{name}: no consumer hashed");
+
+            let timed = spec.timed();
+            let measured = run(strategy.as_ref(), &timed);
+            timed.verify(&measured).unwrap_or_else(|e| panic!("{name}, timed: {e}"));
+            assert!(!measured.ids_hashed, "{name}, timed");
+            assert!(measured.consumers.iter().all(|c| c.id_hash == 0), "{name}: a timed run hashed");
+        }
     }
 }
 

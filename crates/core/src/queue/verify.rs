@@ -48,7 +48,14 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
         ));
     }
 
-    // Exactly once: count, sum and hash of the processed ids match 0..M.
+    // Exactly once: count, sum and (in the verify pass) hash of the processed ids match 0..M.
+    if outcome.ids_hashed != spec.hash_ids {
+        return Err(format!(
+            "the consumers {} the ids, but the spec asks {}",
+            if outcome.ids_hashed { "hashed" } else { "did not hash" },
+            if spec.hash_ids { "for the hash (verify pass)" } else { "for none (timed run)" }
+        ));
+    }
     let (want_count, want_sum, want_hash) = spec.expected_fingerprint();
     let count: u64 = outcome.consumers.iter().map(|c| c.processed).sum();
     if count != want_count {
@@ -56,7 +63,7 @@ pub(super) fn verify(spec: &QueueSpec, outcome: &QueueOutcome) -> Result<Summary
     }
     let sum = outcome.consumers.iter().fold(0u64, |s, c| s.wrapping_add(c.id_sum));
     let hash = outcome.consumers.iter().fold(0u64, |h, c| h.wrapping_add(c.id_hash));
-    if sum != want_sum || hash != want_hash {
+    if sum != want_sum || (spec.hash_ids && hash != want_hash) {
         return Err(format!(
             "the processed ids are not 0..{} exactly once (a message was duplicated and another lost)",
             spec.messages
@@ -217,7 +224,7 @@ mod tests {
 
         let mut duplicate = good.clone();
         let c = &mut duplicate.consumers[1];
-        c.count(3); // 3 twice, 42 never
+        c.count(3, true); // 3 twice, 42 never
         c.processed -= 1;
         c.id_sum -= 42;
         c.id_hash = c.id_hash.wrapping_sub(id_hash(42));
@@ -227,7 +234,7 @@ mod tests {
         let mut forged = good.clone();
         let c = &mut forged.consumers[0];
         for id in [10, 20] {
-            c.count(id);
+            c.count(id, true);
         }
         for id in [14u64, 16] {
             c.processed -= 1;
@@ -235,6 +242,23 @@ mod tests {
             c.id_hash = c.id_hash.wrapping_sub(id_hash(id));
         }
         assert!(s.verify(&forged).unwrap_err().contains("exactly once"));
+    }
+
+    /// A timed run's consumers add no hash, and verify still checks its count and sum; an
+    /// outcome that hashed when it should not have, or did not when it should, is refused, so
+    /// neither pass can quietly stand in for the other.
+    #[test]
+    fn a_timed_run_is_checked_without_the_hash_and_the_verify_pass_with_it() {
+        let s = spec(100, 1, 2);
+        let timed = honest(&s.timed());
+        assert!(timed.consumers.iter().all(|c| c.id_hash == 0));
+        s.timed().verify(&timed).unwrap();
+        assert!(s.verify(&timed).unwrap_err().contains("did not hash"));
+        assert!(s.timed().verify(&honest(&s)).unwrap_err().contains("hashed"));
+
+        let mut lost = timed.clone();
+        lost.consumers[0].id_sum -= 42;
+        assert!(s.timed().verify(&lost).unwrap_err().contains("exactly once"));
     }
 
     /// Two duplicates and two losses keep count and sum whenever a + b = c + d: the hash must
