@@ -174,7 +174,8 @@ pub struct ProducerReport {
 }
 
 /// What one consumer reports when it is joined: an order-independent record of the ids it
-/// processed (count, sum, sum of [`id_hash`]) and the latencies of its timed messages.
+/// processed (count, sum, and with `hash_ids` the sum of [`id_hash`], else 0) and the
+/// latencies of its timed messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConsumerReport {
     pub processed: u64,

@@ -1,5 +1,5 @@
-//! Queue verification: every message processed exactly once (count, sum and hash of the ids),
-//! every producer and consumer joined after a clean shutdown, the latency samples, the queue
+//! Queue verification: every message processed exactly once (count and sum of the ids, and in
+//! the verify pass their hash: [`QueueSpec::hash_ids`]), every producer and consumer joined after a clean shutdown, the latency samples, the queue
 //! depth within its capacity — checked without trusting the strategy's tallies. Open loop, the
 //! producers' stamps must be the schedule's due times, and latency runs from them (HDR
 //! histogram, as for HTTP), with the producers' late starts and the achieved rate.
