@@ -111,11 +111,8 @@ fn draw_categories<DB: DrawingBackend>(
         b
     };
     // Unmeasured points sit in a band on the left (the slow side), wide enough for their labels.
-    let texts: Vec<String> = series
-        .iter()
-        .flat_map(|s| s.missing.iter().map(move |(_, label)| format!("{} — {label}", s.strategy)))
-        .collect();
-    let band = texts.iter().map(|t| text_width(t, 12) + 26).max().unwrap_or(0);
+    let missing = missing_lines(series);
+    let band = missing.iter().map(|m| text_width(&m.text, 12) + 26).max().unwrap_or(0);
     let probe = builder(area).build_cartesian_2d((x0..x1).log_scale(), 0.0..1.0).map_err(draw_error)?;
     let plot_w = probe.plotting_area().get_pixel_range().0.len() as f64;
     let stretch = ((x1 / x0).ln() * band as f64 / (plot_w - band as f64).max(1.0)).exp();
@@ -177,15 +174,51 @@ fn draw_categories<DB: DrawingBackend>(
             let point = at(p.y, row_y(*i) + offset);
             with_marker!(look, 5, |marker| area.draw(&marker(point))).map_err(draw_error)?;
         }
-        for (i, label) in &s.missing {
-            let (left, y) = at(x0 / stretch, row_y(*i) + offset);
-            with_marker!(look, 4, |marker| area.draw(&marker((left + 10, y)))).map_err(draw_error)?;
-            let style = (FONT, 12).into_font().color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
-            let text = format!("{} — {label}", s.strategy);
-            area.draw(&Text::new(text, (left + 20, y), style)).map_err(draw_error)?;
-        }
+    }
+    for line in &missing {
+        let look = palette.look(&series[line.series].strategy);
+        let (left, center) = at(x0 / stretch, row_y(line.category));
+        let y = center + line.dy;
+        with_marker!(look, 4, |marker| area.draw(&marker((left + 10, y)))).map_err(draw_error)?;
+        let style = (FONT, 12).into_font().color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(line.text.as_str(), (left + 20, y), style)).map_err(draw_error)?;
     }
     Ok(())
+}
+
+/// Pixels between two lines of unmeasured points in one category (12-point labels).
+const LINE_PITCH: i32 = 14;
+
+/// One unmeasured point of the band: its category, its series, its label, and its offset from
+/// the category's row in pixels.
+#[derive(Debug, PartialEq)]
+struct MissingLine {
+    category: usize,
+    series: usize,
+    text: String,
+    dy: i32,
+}
+
+/// Every unmeasured point, its line stacked a label's height from the others of its category
+/// (centred on the row), so labels of strategies that failed on one case never overprint each
+/// other; the series' own offsets within a row are a few pixels, less than a label.
+fn missing_lines(series: &[CategorySeries]) -> Vec<MissingLine> {
+    let mut lines: Vec<MissingLine> = Vec::new();
+    for (k, s) in series.iter().enumerate() {
+        for (category, reason) in &s.missing {
+            let text = format!("{} — {reason}", s.strategy);
+            lines.push(MissingLine { category: *category, series: k, text, dy: 0 });
+        }
+    }
+    let categories: std::collections::BTreeSet<usize> = lines.iter().map(|l| l.category).collect();
+    for category in categories {
+        let count = lines.iter().filter(|l| l.category == category).count() as i32;
+        for (j, line) in lines.iter_mut().filter(|l| l.category == category).enumerate() {
+            // Centred: offsets −(count − 1)/2 … +(count − 1)/2 pitches, in series order.
+            line.dy = (2 * j as i32 - (count - 1)) * LINE_PITCH / 2;
+        }
+    }
+    lines
 }
 
 fn draw_legend<DB: DrawingBackend>(
@@ -220,4 +253,43 @@ fn draw_legend<DB: DrawingBackend>(
         area.draw(&Text::new(label, (54, y + 15), style)).map_err(draw_error)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(strategy: &str, missing: &[(usize, &str)]) -> CategorySeries {
+        CategorySeries {
+            strategy: strategy.into(),
+            points: Vec::new(),
+            missing: missing.iter().map(|&(i, l)| (i, l.to_string())).collect(),
+        }
+    }
+
+    /// The 2026-12-07 queue chart printed "compio — failed: timed out" over "monoio — failed:
+    /// timed out" on one row: the lines of one category are a label's height apart, centred.
+    #[test]
+    fn labels_of_points_not_measured_in_one_category_do_not_overprint() {
+        let all = [
+            series("tokio-per-core", &[(0, "failed: timed out")]),
+            series("compio", &[(0, "failed: timed out"), (3, "failed: timed out")]),
+            series("monoio", &[(0, "failed: timed out")]),
+            series("glommio", &[(0, "failed: timed out")]),
+        ];
+        let lines = missing_lines(&all);
+        let row: Vec<(&str, i32)> =
+            lines.iter().filter(|l| l.category == 0).map(|l| (l.text.as_str(), l.dy)).collect();
+        assert_eq!(
+            row,
+            [
+                ("tokio-per-core — failed: timed out", -21),
+                ("compio — failed: timed out", -7),
+                ("monoio — failed: timed out", 7),
+                ("glommio — failed: timed out", 21),
+            ]
+        );
+        let alone: Vec<i32> = lines.iter().filter(|l| l.category == 3).map(|l| l.dy).collect();
+        assert_eq!(alone, [0]);
+    }
 }
