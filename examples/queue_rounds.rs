@@ -48,9 +48,9 @@ fn main() {
         match variant {
             0 | 1 => {
                 let spec = if variant == 0 { spec.timed() } else { spec };
-                let outcome = threads.queue(&spec).unwrap_or_else(|e| panic!("threads: {e}"));
+                let outcome = threads.queue(&spec).unwrap_or_else(|e| fail(&format!("threads: {e}")));
                 let wall = t0.elapsed().as_secs_f64();
-                spec.verify(&outcome).unwrap_or_else(|e| panic!("{}: {e}", VARIANTS[variant]));
+                spec.verify(&outcome).unwrap_or_else(|e| fail(&format!("{}: {e}", VARIANTS[variant])));
                 wall
             }
             _ => {
@@ -137,6 +137,13 @@ fn quartiles(xs: &mut [f64]) -> (f64, f64, f64) {
     xs.sort_by(f64::total_cmp);
     let at = |q: usize| xs[(xs.len() - 1) * q / 4];
     (at(1), at(2), at(3))
+}
+
+/// A run that failed (a machine limit such as threads refused, or a wrong answer): one line
+/// with the reason, exit status 1.
+fn fail(why: &str) -> ! {
+    eprintln!("queue_rounds: {why}");
+    std::process::exit(1)
 }
 
 fn usage(why: &str) -> ! {
