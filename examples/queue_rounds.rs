@@ -1,6 +1,6 @@
 //! Rounds of one threads queue case in one process: shootout's threads strategy as a timed run
 //! runs it (no id hash) and as the verify pass runs it (with the hash), the minimal program
-//! (`shootout-minimal`), and a verbatim copy of the minimal program compiled here. Each round
+//! (`shootout-minimal`), and the minimal program's own source compiled again here. Each round
 //! runs every variant twice, in an order rotated and mirrored every round (A B C D D C B A, then
 //! B C D A A D C B, …); each run is checked; it prints, per variant, the median over rounds of
 //! its round total ÷ the minimal program's, with the p25–p75 of those ratios.
@@ -55,10 +55,12 @@ fn main() {
             }
             _ => {
                 let program =
-                    if variant == MINIMAL { shootout_minimal::queue::threads } else { copy_of_minimal };
+                    if variant == MINIMAL { shootout_minimal::queue::threads } else { copy_of_minimal::run };
                 let answer = program(messages, p, c, bound);
                 let wall = t0.elapsed().as_secs_f64();
-                assert_eq!(answer, (messages, messages * (messages - 1) / 2), "{}", VARIANTS[variant]);
+                if answer != (messages, messages * (messages - 1) / 2) {
+                    fail(&format!("{}: counted and summed {answer:?}", VARIANTS[variant]));
+                }
                 wall
             }
         }
@@ -94,43 +96,10 @@ fn main() {
     }
 }
 
-/// The minimal program's `queue::threads`, copied verbatim: the same source, compiled here as
-/// another function with its own copy of crossbeam's channel code.
-fn copy_of_minimal(m: u64, p: usize, c: usize, capacity: Option<usize>) -> (u64, u64) {
-    let (tx, rx) = match capacity {
-        Some(b) => crossbeam_channel::bounded::<u64>(b),
-        None => crossbeam_channel::unbounded(),
-    };
-    let consumers: Vec<_> = (0..c)
-        .map(|_| {
-            let rx = rx.clone();
-            std::thread::spawn(move || rx.iter().fold((0u64, 0u64), |(n, s), id| (n + 1, s.wrapping_add(id))))
-        })
-        .collect();
-    let producers: Vec<_> = (0..p as u64)
-        .map(|i| {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for id in block(m, p as u64, i) {
-                    tx.send(id).expect("every consumer is gone");
-                }
-            })
-        })
-        .collect();
-    drop((tx, rx));
-    for h in producers {
-        h.join().expect("a producer panicked");
-    }
-    consumers.into_iter().map(|h| h.join().expect("a consumer panicked")).fold((0, 0), add)
-}
-
-fn block(m: u64, p: u64, i: u64) -> std::ops::Range<u64> {
-    (i * m / p)..((i + 1) * m / p)
-}
-
-fn add(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
-    (a.0 + b.0, a.1.wrapping_add(b.1))
-}
+/// The minimal program's `queue::threads`, its own source compiled again here: the same
+/// program, with its own copy of crossbeam's channel code, laid out elsewhere.
+#[path = "../crates/minimal/src/queue/threads.rs"]
+mod copy_of_minimal;
 
 /// (p25, median, p75).
 fn quartiles(xs: &mut [f64]) -> (f64, f64, f64) {

@@ -6,41 +6,11 @@ use std::ops::Range;
 
 use crate::SmolPool;
 
-fn block(m: u64, p: u64, i: u64) -> Range<u64> {
-    (i * m / p)..((i + 1) * m / p)
-}
+mod threads;
 
-pub fn threads(m: u64, p: usize, c: usize, capacity: Option<usize>) -> (u64, u64) {
-    let (tx, rx) = match capacity {
-        Some(b) => crossbeam_channel::bounded::<u64>(b),
-        None => crossbeam_channel::unbounded(),
-    };
-    let consumers: Vec<_> = (0..c)
-        .map(|_| {
-            let rx = rx.clone();
-            std::thread::spawn(move || rx.iter().fold((0u64, 0u64), |(n, s), id| (n + 1, s.wrapping_add(id))))
-        })
-        .collect();
-    let producers: Vec<_> = (0..p as u64)
-        .map(|i| {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for id in block(m, p as u64, i) {
-                    tx.send(id).expect("every consumer is gone");
-                }
-            })
-        })
-        .collect();
-    drop((tx, rx));
-    for h in producers {
-        h.join().expect("a producer panicked");
-    }
-    consumers.into_iter().map(|h| h.join().expect("a consumer panicked")).fold((0, 0), add)
-}
-
-fn add(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
-    (a.0 + b.0, a.1.wrapping_add(b.1))
-}
+/// The threads program: crossbeam-channel between OS threads (its own file, see there why).
+pub use threads::run as threads;
+use threads::{add, block};
 
 fn channel(capacity: Option<usize>) -> (async_channel::Sender<u64>, async_channel::Receiver<u64>) {
     match capacity {
