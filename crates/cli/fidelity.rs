@@ -1,7 +1,9 @@
 //! `shootout fidelity`: runs each minimal reference program (crates/minimal) beside the
 //! shootout case that does the same work, interleaved, and prints shootout ÷ minimal per row —
-//! what the harness itself adds to a number. Each run is a fresh process, except on queue rows,
-//! where one process runs both sides in turn (see [`Work::paired`]).
+//! what the harness itself adds to a number. Each run is a fresh process, except on queue and
+//! HTTP rows, where one process runs both sides in turn (see [`Work::paired`]). The threads
+//! queue rows run a third side, a control: the minimal program's source compiled again in this
+//! crate ([`Row::copy`]).
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -17,8 +19,10 @@ use shootout_harness::target::{Server, ServerConfig};
 
 mod modes;
 mod sides;
+mod verdict;
 
-use sides::{MINIMAL, Measure, SHOOTOUT, child, paired_ratio};
+use sides::{COPY, MINIMAL, Measure, SHOOTOUT, child, paired_ratio};
+use verdict::{judge, judge_paired, judge_whole};
 
 #[derive(Args, Debug, Clone)]
 pub struct FidelityArgs {
@@ -55,6 +59,12 @@ struct Row {
     name: String,
     strategy: &'static str,
     work: Work,
+    /// Whether the row also runs the control, a copy of its minimal program compiled in this
+    /// crate, and prints copy ÷ minimal: how far the same source moves when only compiled
+    /// elsewhere. The threads queue rows do; on two cores a bounded crossbeam channel moves by a
+    /// quarter with one instruction more a message, so that is the resolution a harness ratio
+    /// must be read against.
+    copy: bool,
 }
 
 const ASYNC: [&str; 3] = ["tokio", "async-std", "smol"];
@@ -77,7 +87,8 @@ fn rows(scale: usize) -> Vec<Row> {
             }
             Work::Http { m, c } => format!("http c={c} l=0 m={m}"),
         };
-        rows.push(Row { name: format!("{what} {strategy}"), strategy, work });
+        let copy = strategy == "threads" && matches!(work, Work::Queue { .. });
+        rows.push(Row { name: format!("{what} {strategy}"), strategy, work, copy });
     };
     for (p, c, capacity) in [(1, 1, Some(1024)), (4, 1, Some(1024)), (4, 4, Some(1024)), (4, 4, None)] {
         push("threads", Work::Queue { m: s(5_000_000), p, c, capacity });
@@ -173,7 +184,11 @@ fn spawn(
     let runs = runs.ok_or_else(|| format!("{} ({side}) reported no runs: {line}", row.name))?;
     let runs = runs.iter().map(|run| {
         let field = |k: &str| run.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
-        let which = if field("side") == MINIMAL as u64 { MINIMAL } else { SHOOTOUT };
+        let which = match field("side") {
+            1 => MINIMAL,
+            2 => COPY,
+            _ => SHOOTOUT,
+        };
         (
             which,
             Measure { wall_ns: field("wall_ns"), cpu_ns: field("cpu_ns"), grown_bytes: field("grown_bytes") },
@@ -254,7 +269,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     let target = server.as_ref().map(Server::url);
     println!(
         "fidelity: W = {workers}, {} runs of each side per row (queue and HTTP rows: {} processes, each \
-         running each side once untimed, then shootout, minimal, minimal, shootout), load average before: {}",
+         running each side once untimed, then shootout, minimal, minimal, shootout; threads queue rows \
+         also the copy, in shootout's column: shootout, minimal, copy, copy, minimal, shootout), load \
+         average before: {}",
         args.repeat,
         args.repeat,
         loadavg()
@@ -266,9 +283,9 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     let started = Instant::now();
     let mut failed = false;
     for row in selected {
-        let mut runs: [Vec<Measure>; 2] = [Vec::new(), Vec::new()];
-        // Paired rows: each process's shootout ÷ minimal, per metric.
-        let paired = paired_metrics(row.work);
+        let mut runs: [Vec<Measure>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        // Paired rows: each process's shootout ÷ minimal, per metric (and copy ÷ minimal).
+        let paired = paired_metrics(row);
         let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); paired.len()];
         let mut error = None;
         // A paired process already runs each side twice (and each once more, untimed): one
@@ -277,7 +294,7 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         // `repeat` runs of each side, interleaved and alternating which goes first so drift
         // hits both alike; a row the interval cannot settle yet gets more, up to `max_repeat`.
         for rep in 0..max_repeat {
-            if rep >= args.repeat && settled(row.work, &runs, &ratios) {
+            if rep >= args.repeat && settled(row.work, &runs[..2], &ratios) {
                 break;
             }
             let sides: &[&str] = match (row.work.paired(), rep % 2) {
@@ -310,9 +327,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
             continue;
         }
         if row.work.paired() {
-            for ((metric, value), series) in metrics_of(row.work).into_iter().zip(&ratios) {
-                let [a, b] =
-                    [SHOOTOUT, MINIMAL].map(|side| runs[side].iter().map(&value).collect::<Vec<f64>>());
+            for ((metric, side, value), series) in paired_columns(row).into_iter().zip(&ratios) {
+                let [a, b] = [side, MINIMAL].map(|side| runs[side].iter().map(&value).collect::<Vec<f64>>());
                 let Some(interval) = tie::median_interval(series) else { continue };
                 println!(
                     "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
@@ -353,20 +369,40 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
 
 type Metric = (&'static str, Box<dyn Fn(&Measure) -> f64>);
 
-/// A paired row's metric, as one process's shootout ÷ minimal over its four runs; in the order
-/// of [`metrics_of`].
+/// A paired row's metric, as one process's shootout (or copy) ÷ minimal over its runs; in the
+/// order of [`paired_columns`].
 type PairedMetric = (&'static str, fn(&[(usize, Measure)]) -> f64);
 
-fn paired_metrics(work: Work) -> Vec<PairedMetric> {
-    match work {
+/// The control's metric: copy ÷ minimal wall time.
+const COPY_METRIC: &str = "copy";
+
+fn paired_metrics(row: &Row) -> Vec<PairedMetric> {
+    let mut metrics: Vec<PairedMetric> = match row.work {
         Work::Http { .. } => vec![
             // The same M requests on each side: shootout's req/s ÷ the minimal's is the
             // minimal's time ÷ shootout's.
-            ("req/s", |runs| 1.0 / paired_ratio(runs, |m| m.wall_ns)),
-            ("µs CPU/r", |runs| paired_ratio(runs, |m| m.cpu_ns)),
+            ("req/s", |runs| 1.0 / paired_ratio(runs, SHOOTOUT, |m| m.wall_ns)),
+            ("µs CPU/r", |runs| paired_ratio(runs, SHOOTOUT, |m| m.cpu_ns)),
         ],
-        _ => vec![("time", |runs| paired_ratio(runs, |m| m.wall_ns))],
+        _ => vec![("time", |runs| paired_ratio(runs, SHOOTOUT, |m| m.wall_ns))],
+    };
+    if row.copy {
+        metrics.push((COPY_METRIC, |runs| paired_ratio(runs, COPY, |m| m.wall_ns)));
     }
+    metrics
+}
+
+/// What a paired row prints per metric of [`paired_metrics`]: the metric, the side in the
+/// shootout column (the copy, for the control's line) and the value shown for each run.
+type Column = (&'static str, usize, Box<dyn Fn(&Measure) -> f64>);
+
+fn paired_columns(row: &Row) -> Vec<Column> {
+    let mut columns: Vec<_> =
+        metrics_of(row.work).into_iter().map(|(metric, value)| (metric, SHOOTOUT, value)).collect();
+    if row.copy {
+        columns.push((COPY_METRIC, COPY, Box::new(|m: &Measure| m.wall_ns as f64 / 1e9)));
+    }
+    columns
 }
 
 /// What a row compares: wall time; bytes per task for memory; req/s and CPU per request for HTTP.
@@ -389,15 +425,12 @@ fn metrics_of(work: Work) -> Vec<Metric> {
 /// tell a 10 % harness cost from which mode each side happened to land in.
 const EXTEND: usize = 3;
 
-/// How far shootout may be from the minimal program and still measure the runtime: 10 %.
-const TOLERANCE: f64 = 0.10;
-
 /// Whether every metric of a row already has a verdict other than "can't tell". A side whose
 /// runs spread over 1.5 × never settles early: five runs of a two-mode row gave threads' 1→1
 /// queue "differs" (0.62, interval 0.32–0.89) in one run of the command and 1.00 over fifteen
 /// runs in the one before; an early stop picks whichever mode the first runs fell in.
 /// A paired row settles on its processes' ratios, every metric's.
-fn settled(work: Work, runs: &[Vec<Measure>; 2], ratios: &[Vec<f64>]) -> bool {
+fn settled(work: Work, runs: &[Vec<Measure>], ratios: &[Vec<f64>]) -> bool {
     if work.paired() {
         // Ratios spread over 1.5 × do not settle early either: five such processes gave a
         // 4→1 row "differs" at 0.86 (0.55–0.89) in one run of the command and 1.33 in another.
@@ -415,54 +448,9 @@ fn settled(work: Work, runs: &[Vec<Measure>; 2], ratios: &[Vec<f64>]) -> bool {
     })
 }
 
-/// shootout ÷ minimal against the tolerance: within it only when the whole 95 % interval is,
-/// beyond it only when the whole interval is; otherwise, where a side's runs spread over 1.5 ×,
-/// the ratio within each of the two modes (`modes`), and "can't tell" when that cannot settle.
-fn judge(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
-    let whole = judge_whole(interval, shootout, minimal);
-    if whole.contains("two modes") {
-        // A mixture's median moves with the share of runs in each mode; compare within modes.
-        return modes::judge(shootout, minimal, TOLERANCE).unwrap_or(whole);
-    }
-    whole
-}
-
-/// [`judge`] on the whole sample of each side, without looking for modes.
-fn judge_whole(interval: tie::Interval, shootout: &[f64], minimal: &[f64]) -> String {
-    match against_tolerance(interval) {
-        Some(verdict) => verdict.into(),
-        None if tie::unstable(shootout) || tie::unstable(minimal) => {
-            "can't tell: runs spread over 1.5 × (two modes)".into()
-        }
-        None => "can't tell".into(),
-    }
-}
-
-/// The verdict on a paired row's per-process ratios.
-fn judge_paired(interval: tie::Interval, ratios: &[f64]) -> String {
-    match against_tolerance(interval) {
-        Some(verdict) => format!("{verdict} (paired)"),
-        None if tie::unstable(ratios) => "can't tell: paired ratios spread over 1.5 ×".into(),
-        None => "can't tell (paired)".into(),
-    }
-}
-
-/// Within the tolerance only when the whole interval is, beyond it only when the whole
-/// interval is; `None` when it straddles an edge.
-fn against_tolerance(interval: tie::Interval) -> Option<&'static str> {
-    let (lo, hi) = (1.0 - TOLERANCE, 1.0 + TOLERANCE);
-    if interval.lo >= lo && interval.hi <= hi {
-        Some("within 10 %")
-    } else if interval.lo > hi || interval.hi < lo {
-        Some("differs by more than 10 %")
-    } else {
-        None
-    }
-}
-
 fn show(metric: &str, v: f64) -> String {
     match metric {
-        "time" => format!("{v:.3} s"),
+        "time" | COPY_METRIC => format!("{v:.3} s"),
         "req/s" => format!("{:.1}k", v / 1e3),
         "B/task" => format!("{v:.0} B"),
         _ => format!("{v:.2}"),
@@ -474,7 +462,7 @@ mod tests {
     //! Fidelity is tested, not timed: at small sizes, every row's minimal program gives the
     //! answer the shootout case it is compared with verifies.
 
-    use super::sides::{Answer, minimal};
+    use super::sides::{Answer, copy, minimal};
     use super::*;
     use shootout_core::Target;
     use shootout_core::WorkloadSpec;
@@ -534,7 +522,14 @@ mod tests {
             let mut program = minimal(row.strategy, row.work, 2, Some(&url)).unwrap();
             assert_eq!((program.run)(), want, "{}: minimal", row.name);
             assert_eq!(shootout_answer(row, Some(&target)), want, "{}: shootout", row.name);
+            if row.copy {
+                assert_eq!((copy(row).unwrap().run)(), want, "{}: copy", row.name);
+            }
         }
+        // The control runs beside exactly the threads queue rows.
+        let with_copy: Vec<&str> = rows.iter().filter(|r| r.copy).map(|r| r.name.as_str()).collect();
+        assert_eq!(with_copy.len(), 4, "{with_copy:?}");
+        assert!(with_copy.iter().all(|name| name.starts_with("queue") && name.ends_with("threads")));
         server.stop();
     }
 
@@ -570,25 +565,38 @@ mod tests {
         ));
     }
 
-    /// A queue row's process runs both sides, twice each, in the order shootout, minimal,
-    /// minimal, shootout; its ratio is total against total, so a steady drift cancels.
+    /// A queue row's process runs its sides twice each, in order and mirrored (shootout,
+    /// minimal, copy, copy, minimal, shootout for a threads row); each ratio is total against
+    /// total, so a steady drift cancels.
     #[test]
-    fn a_paired_process_runs_both_sides_abba_and_its_ratio_cancels_drift() {
-        let row = Row {
+    fn a_paired_process_runs_its_sides_mirrored_and_its_ratio_cancels_drift() {
+        let mut row = Row {
             name: "queue 1→1 b=16 m=20000 threads".into(),
             strategy: "threads",
             work: Work::Queue { m: 20_000, p: 1, c: 1, capacity: Some(16) },
+            copy: true,
         };
-        let runs = child(&row, "paired", None, 2).unwrap();
-        assert_eq!(
-            runs.iter().map(|(side, _)| *side).collect::<Vec<_>>(),
-            [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]
-        );
-        assert!(runs.iter().all(|(_, m)| m.wall_ns > 0));
+        let sides =
+            |row: &Row| child(row, "paired", None, 2).unwrap().iter().map(|(s, _)| *s).collect::<Vec<_>>();
+        assert_eq!(sides(&row), [SHOOTOUT, MINIMAL, COPY, COPY, MINIMAL, SHOOTOUT]);
+        row.copy = false;
+        assert_eq!(sides(&row), [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT]);
+        assert!(child(&row, "paired", None, 2).unwrap().iter().all(|(_, m)| m.wall_ns > 0));
         // Both sides take 1 s of work while the machine slows by 0.1 s a run: 1.0, not 0.87.
         let at = |side, s: f64| (side, Measure { wall_ns: (s * 1e9) as u64, cpu_ns: 0, grown_bytes: 0 });
         let drifting = [at(SHOOTOUT, 1.0), at(MINIMAL, 1.1), at(MINIMAL, 1.2), at(SHOOTOUT, 1.3)];
-        assert!((paired_ratio(&drifting, |m| m.wall_ns) - 1.0).abs() < 1e-9);
+        assert!((paired_ratio(&drifting, SHOOTOUT, |m| m.wall_ns) - 1.0).abs() < 1e-9);
+        // The copy's ratio is its own, against the same minimal runs.
+        let three = [
+            at(SHOOTOUT, 1.0),
+            at(MINIMAL, 2.0),
+            at(COPY, 3.0),
+            at(COPY, 3.0),
+            at(MINIMAL, 2.0),
+            at(SHOOTOUT, 1.0),
+        ];
+        assert!((paired_ratio(&three, SHOOTOUT, |m| m.wall_ns) - 0.5).abs() < 1e-9);
+        assert!((paired_ratio(&three, COPY, |m| m.wall_ns) - 1.5).abs() < 1e-9);
         // Within 10 % only when the whole interval of the ratios is.
         assert!(settled(row.work, &[vec![], vec![]], &[vec![1.0, 1.02, 0.98, 1.01, 0.99]]));
         let spread = [0.6, 1.0, 1.4, 0.9, 1.2];
@@ -602,7 +610,7 @@ mod tests {
     #[test]
     fn a_paired_process_times_neither_sides_first_run() {
         let mut calls = Vec::new();
-        let runs = sides::paired_runs(|side| {
+        let runs = sides::paired_runs(&[SHOOTOUT, MINIMAL], |side| {
             calls.push(side);
             Ok(Measure { wall_ns: calls.len() as u64, cpu_ns: 0, grown_bytes: 0 })
         })
@@ -613,7 +621,7 @@ mod tests {
         assert_eq!(kept, [(SHOOTOUT, 3), (MINIMAL, 4), (MINIMAL, 5), (SHOOTOUT, 6)]);
         // A failed run fails the process: no ratio from a partial set.
         let mut n = 0;
-        let failed = sides::paired_runs(|_| {
+        let failed = sides::paired_runs(&[SHOOTOUT, MINIMAL], |_| {
             n += 1;
             if n == 4 { Err("refused".into()) } else { Ok(Measure { wall_ns: 1, cpu_ns: 0, grown_bytes: 0 }) }
         });
@@ -632,7 +640,8 @@ mod tests {
         // shootout takes 1.25 × the time and 1.5 × the CPU: 0.8 × the req/s.
         let runs =
             [at(SHOOTOUT, 1.25, 1.5), at(MINIMAL, 1.0, 1.0), at(MINIMAL, 1.0, 1.0), at(SHOOTOUT, 1.25, 1.5)];
-        let metrics = paired_metrics(work);
+        let row = Row { name: "http".into(), strategy: "tokio", work, copy: false };
+        let metrics = paired_metrics(&row);
         assert_eq!(metrics.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["req/s", "µs CPU/r"]);
         assert_eq!(metrics_of(work).iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["req/s", "µs CPU/r"]);
         assert!((metrics[0].1(&runs) - 0.8).abs() < 1e-9);

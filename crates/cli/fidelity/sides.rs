@@ -1,5 +1,6 @@
 //! What one fidelity child process runs: a row's shootout case, its minimal program, or both
-//! in turn, each timed the same way and each answer checked.
+//! in turn (with the minimal program's copy, on rows that have one), each timed the same way and
+//! each answer checked.
 
 use std::time::Instant;
 
@@ -10,6 +11,12 @@ use shootout_minimal::http::Load;
 use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
 
 use super::{HTTP_BYTES, Row, Work};
+
+/// The minimal threads queue program's own source, compiled again in this crate: the same
+/// program, with its own copy of crossbeam-channel's code, laid out elsewhere. How far it lands
+/// from the original is what compiling alone moves a row by (METHODOLOGY, Fidelity).
+#[path = "../../minimal/src/queue/threads.rs"]
+mod threads_queue_copy;
 
 /// The answer a minimal program gives: its ids, or a count and a sum.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +106,20 @@ pub(super) fn minimal(
     Ok(Minimal { run })
 }
 
+/// The control program of a row that has one ([`Row::copy`]): the minimal threads queue
+/// program compiled again in this crate.
+pub(super) fn copy(row: &Row) -> Result<Minimal, String> {
+    match (row.copy, row.work) {
+        (true, Work::Queue { m, p, c, capacity }) => Ok(Minimal {
+            run: Box::new(move || {
+                let (n, s) = threads_queue_copy::run(m as u64, p, c, capacity);
+                Answer::Pair(n, s)
+            }),
+        }),
+        _ => Err(format!("{} has no copy of its minimal program", row.name)),
+    }
+}
+
 /// One run of one side of a row, as a child reports it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Measure {
@@ -108,9 +129,11 @@ pub(super) struct Measure {
     pub(super) grown_bytes: u64,
 }
 
-/// The two sides of a row, as indices into a row's runs.
+/// The sides of a row, as indices into a row's runs: shootout, the minimal program, and (on
+/// rows that have one) the minimal program's copy.
 pub(super) const SHOOTOUT: usize = 0;
 pub(super) const MINIMAL: usize = 1;
+pub(super) const COPY: usize = 2;
 
 /// The process's peak resident set so far.
 fn peak_rss() -> u64 {
@@ -129,7 +152,8 @@ fn run_shootout(row: &Row, strategy: &dyn Strategy, target: Option<&Target>) -> 
     })
 }
 
-/// One timed run of the row's minimal program, its answer checked after the clock stops.
+/// One timed run of the row's minimal program (or its copy), its answer checked after the clock
+/// stops.
 fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
     let before = peak_rss();
     let cpu0 = metrics::cpu_time();
@@ -144,9 +168,9 @@ fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
     Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes })
 }
 
-/// The child side: builds the runtime(s), runs one side once (`shootout`, `minimal`) or both
-/// twice in the order shootout, minimal, minimal, shootout after an untimed run of each
-/// (`paired`); each timed run with its side.
+/// The child side: builds the runtime(s), runs one side once (`shootout`, `minimal`) or every
+/// side twice, in the order shootout, minimal[, copy, copy], minimal, shootout, after an untimed
+/// run of each (`paired`); each timed run with its side.
 pub(super) fn child(
     row: &Row,
     side: &str,
@@ -166,8 +190,11 @@ pub(super) fn child(
         "paired" => {
             let strategy = build()?;
             let mut program = minimal(row.strategy, row.work, workers, url)?;
-            paired_runs(|side| match side {
-                SHOOTOUT => run_shootout(row, strategy.as_ref(), target.as_ref()),
+            let mut control = if row.copy { Some(copy(row)?) } else { None };
+            let sides: &[usize] = if row.copy { &[SHOOTOUT, MINIMAL, COPY] } else { &[SHOOTOUT, MINIMAL] };
+            paired_runs(sides, |side| match (side, control.as_mut()) {
+                (SHOOTOUT, _) => run_shootout(row, strategy.as_ref(), target.as_ref()),
+                (COPY, Some(control)) => run_minimal(row, control),
                 _ => run_minimal(row, &mut program),
             })
         }
@@ -175,22 +202,24 @@ pub(super) fn child(
     }
 }
 
-/// A paired process's runs: one untimed run of each side, then shootout, minimal, minimal,
-/// shootout, each kept with its side. The first run in a fresh process is not like the rest (a
-/// 4→1 channel's took 0.12–0.34 s where later runs took 0.3–0.7 s), and ABBA would hand that
-/// to whichever side goes first.
+/// A paired process's runs: one untimed run of each side, then each side in order and in
+/// reverse (A B B A; A B C C B A with a copy), each kept with its side. The first run in a fresh
+/// process is not like the rest (a 4→1 channel's took 0.12–0.34 s where later runs took
+/// 0.3–0.7 s), and the mirrored order would hand that to whichever side goes first.
 pub(super) fn paired_runs(
+    sides: &[usize],
     mut run: impl FnMut(usize) -> Result<Measure, String>,
 ) -> Result<Vec<(usize, Measure)>, String> {
-    run(SHOOTOUT)?;
-    run(MINIMAL)?;
-    [SHOOTOUT, MINIMAL, MINIMAL, SHOOTOUT].into_iter().map(|side| Ok((side, run(side)?))).collect()
+    for &side in sides {
+        run(side)?;
+    }
+    sides.iter().chain(sides.iter().rev()).map(|&side| Ok((side, run(side)?))).collect()
 }
 
-/// A paired child's shootout ÷ minimal of one quantity (wall or CPU time): total against
-/// total, so the ABBA order cancels a steady drift within the process.
-pub(super) fn paired_ratio(runs: &[(usize, Measure)], of: fn(&Measure) -> u64) -> f64 {
+/// A paired child's `side` ÷ minimal of one quantity (wall or CPU time): total against total,
+/// so the mirrored order cancels a steady drift within the process.
+pub(super) fn paired_ratio(runs: &[(usize, Measure)], side: usize, of: fn(&Measure) -> u64) -> f64 {
     let total =
-        |which: usize| runs.iter().filter(|(side, _)| *side == which).map(|(_, m)| of(m) as f64).sum::<f64>();
-    total(SHOOTOUT) / total(MINIMAL).max(1.0)
+        |which: usize| runs.iter().filter(|(s, _)| *s == which).map(|(_, m)| of(m) as f64).sum::<f64>();
+    total(side) / total(MINIMAL).max(1.0)
 }
