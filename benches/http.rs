@@ -6,10 +6,12 @@
 //! threads and rayon. The server is `shootout serve` in a child process (the binary cargo builds
 //! beside this bench, `CARGO_BIN_EXE_shootout`), one per case on a free loopback port with the
 //! case's latency and faults, started before the case's group and stopped after it; the bench
-//! checks through its `/config` that it answers with those settings, as for `--target`. Every
-//! response body is checked against its id in every iteration. The groups are the quick
-//! preset's HTTP cases; strategies the budget rule predicts at over 10 s are skipped with a
-//! line on stderr.
+//! checks through its `/config` that it answers with those settings, as for `--target`. One run
+//! before measuring is verified with every check (every body's digest against its id); every
+//! measured iteration runs the case as `shootout run` times it, bodies read but not digested,
+//! and is verified on the rest (status, length, each id once, the concurrency). The groups are
+//! the quick preset's HTTP cases; strategies the budget rule predicts at over 10 s are skipped
+//! with a line on stderr.
 //!
 //! Why: criterion's statistics and HTML report (`target/criterion/report/index.html`) on the
 //! same verified cases `shootout run` measures. Each strategy's runtime is built for its own

@@ -44,7 +44,7 @@ pub fn run<R: Runtime>(rt: &Arc<R>, spec: &HttpSpec, target: &Target) -> Result<
 /// a hung server is bounded by the case's own deadline.
 async fn worker<R: Runtime>(rt: Arc<R>, plan: Arc<Plan>, index: usize, workers: usize) -> Vec<HttpResult> {
     let mut connection: Option<SendRequest<Empty<Bytes>>> = None;
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(plan.share(index, workers));
     let timed = plan.spec().faults.stall_rate > 0.0;
     let timeout = plan.timeout();
     for id in plan.ids(index, workers) {
@@ -108,16 +108,18 @@ async fn request<R: Runtime>(
     let response = sender.send_request(request).await.map_err(|e| failure(&e))?;
     let status = response.status().as_u16();
     let mut body = response.into_body();
-    let mut digest = Digest::new();
+    let mut digest = plan.digest_bodies().then(Digest::new);
     let mut len = 0u64;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| failure(&e))?;
         if let Some(data) = frame.data_ref() {
-            digest.update(data);
+            if let Some(digest) = &mut digest {
+                digest.update(data);
+            }
             len += data.len() as u64;
         }
     }
-    Ok(Answer::Response { status, len, digest: digest.finish() })
+    Ok(Answer::Response { status, len, digest: digest.map_or(0, |d| d.finish()) })
 }
 
 /// hyper's errors by what they mean for the request: the connection went away before a

@@ -169,11 +169,13 @@ macro_rules! with_spec {
 
 impl Spec {
     /// The spec as a timed run measures it. A verify pass (and every test) runs the spec as
-    /// built, with every check; a timed run leaves out the one check whose cost moved a
-    /// number: the queue consumers' id hash ([`QueueSpec::hash_ids`]).
+    /// built, with every check; a timed run leaves out the two checks whose cost moved a
+    /// number: the queue consumers' id hash ([`QueueSpec::hash_ids`]) and the HTTP clients'
+    /// body digest ([`HttpSpec::digest_bodies`]).
     pub fn timed(&self) -> Spec {
         match self {
             Spec::Queue(q) => Spec::Queue(q.timed()),
+            Spec::Http(h) => Spec::Http(h.clone().timed()),
             other => other.clone(),
         }
     }

@@ -242,6 +242,13 @@ pub struct WireHttp {
     pub results: Vec<WireRequest>,
     #[serde(default)]
     pub error_samples: BTreeMap<ErrorKind, String>,
+    /// The program digested every body (the spec's `digest_bodies`).
+    #[serde(default = "digested_by_default")]
+    pub bodies_digested: bool,
+}
+
+fn digested_by_default() -> bool {
+    true
 }
 
 impl WireHttp {
@@ -264,7 +271,7 @@ impl WireHttp {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(HttpOutcome { results, error_samples: self.error_samples })
+        Ok(HttpOutcome { results, error_samples: self.error_samples, bodies_digested: self.bodies_digested })
     }
 }
 

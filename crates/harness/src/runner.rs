@@ -155,7 +155,8 @@ struct Slot {
 }
 
 /// What round `round` runs: the verify pass (round 0) the case as built, with every check; a
-/// timed repetition the case as timed ([`Case::timed`]: no id hash in the queue consumers).
+/// timed repetition the case as timed ([`Case::timed`]: no id hash in the queue consumers, no
+/// body digest in the HTTP clients).
 fn case_for_round(case: &Case, round: usize) -> Case {
     if round == 0 { case.clone() } else { case.timed() }
 }
@@ -624,16 +625,19 @@ mod tests {
     /// The verify pass is the queue run that checks the id hash; every timed repetition runs
     /// without it, on every workload's case alike.
     #[test]
-    fn only_the_verify_pass_asks_the_queue_consumers_for_the_id_hash() {
+    fn only_the_verify_pass_asks_for_the_queue_id_hash_and_the_http_body_digest() {
+        use shootout_core::Spec;
         for case in shootout_core::catalog::cases(shootout_core::Preset::Quick) {
-            let hashes = |round| match case_for_round(&case, round).spec {
-                shootout_core::Spec::Queue(q) => Some(q.hash_ids),
+            // The one check a timed round leaves out, where the case has one.
+            let checks = |round| match case_for_round(&case, round).spec {
+                Spec::Queue(q) => Some(q.hash_ids),
+                Spec::Http(h) => Some(h.digest_bodies),
                 _ => None,
             };
-            let queue = matches!(case.spec, shootout_core::Spec::Queue(_));
-            assert_eq!(hashes(0), queue.then_some(true), "{}", case.name);
+            let has = matches!(case.spec, Spec::Queue(_) | Spec::Http(_));
+            assert_eq!(checks(0), has.then_some(true), "{}", case.name);
             for round in 1..4 {
-                assert_eq!(hashes(round), queue.then_some(false), "{} round {round}", case.name);
+                assert_eq!(checks(round), has.then_some(false), "{} round {round}", case.name);
             }
         }
     }

@@ -101,6 +101,37 @@ fn every_strategy_gets_verified_bodies_on_reused_and_fresh_connections() {
     }
 }
 
+/// Every client digests each body when the spec asks (the verify pass) and only reads it in a
+/// timed run; both outcomes verify against their own spec.
+#[test]
+fn every_strategy_digests_bodies_in_the_verify_pass_only() {
+    let _serial = serial();
+    let checked = HttpSpec::new(24, 4, Duration::from_millis(1)).with_bytes(300);
+    let timed = checked.clone().timed();
+    let guard = for_spec(&checked, None).unwrap();
+    let digests = |outcome: &shootout_core::HttpOutcome| -> Vec<u64> {
+        outcome
+            .results
+            .iter()
+            .map(|r| match r.answer {
+                shootout_core::http::Answer::Response { status: 200, len: 300, digest } => digest,
+                other => panic!("request {}: {other:?}", r.id),
+            })
+            .collect()
+    };
+    for (name, strategy) in strategies() {
+        let outcome = checked.run(strategy.as_ref(), Some(guard.target())).unwrap();
+        checked.verify(&outcome).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(outcome.bodies_digested, "{name}");
+        assert!(digests(&outcome).iter().all(|&d| d != 0), "{name}: a body without its digest");
+
+        let outcome = timed.run(strategy.as_ref(), Some(guard.target())).unwrap();
+        timed.verify(&outcome).unwrap_or_else(|e| panic!("{name}, timed: {e}"));
+        assert!(!outcome.bodies_digested, "{name}, timed");
+        assert!(digests(&outcome).iter().all(|&d| d == 0), "{name}: a timed run digested a body");
+    }
+}
+
 #[test]
 fn injected_errors_and_resets_are_counted_exactly() {
     let _serial = serial();

@@ -73,7 +73,9 @@ pub fn worker_with(
     workers: usize,
     sleep: fn(Duration),
 ) -> Vec<HttpResult> {
-    plan.ids(worker, workers).map(|id| request_with(plan, agent, id, sleep)).collect()
+    let mut results = Vec::with_capacity(plan.share(worker, workers));
+    results.extend(plan.ids(worker, workers).map(|id| request_with(plan, agent, id, sleep)));
+    results
 }
 
 /// One request, sent when it is due (open loop) and timed from the call to the last body byte.
@@ -102,21 +104,23 @@ fn call(plan: &Plan, agent: &ureq::Agent, url: &str) -> Result<Answer, Failure> 
     let mut response = request.call().map_err(|e| failure(&e))?;
     let status = response.status().as_u16();
     let mut reader = response.body_mut().with_config().limit(MAX_BYTES as u64 + 1).reader();
-    let mut digest = Digest::new();
+    let mut digest = plan.digest_bodies().then(Digest::new);
     let mut len = 0u64;
     let mut buf = [0u8; 16 * 1024];
     loop {
         match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
-                digest.update(&buf[..n]);
+                if let Some(digest) = &mut digest {
+                    digest.update(&buf[..n]);
+                }
                 len += n as u64;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(io_failure(e)),
         }
     }
-    Ok(Answer::Response { status, len, digest: digest.finish() })
+    Ok(Answer::Response { status, len, digest: digest.map_or(0, |d| d.finish()) })
 }
 
 /// ureq wraps its own errors (timeouts among them) inside the `io::Error`s its body reader

@@ -180,6 +180,18 @@ impl Plan {
         self.spec.timeout
     }
 
+    /// Whether a client digests each body as it reads it (the verify pass) or only reads it
+    /// (a timed run): [`HttpSpec::digest_bodies`](shootout_core::HttpSpec::digest_bodies).
+    pub fn digest_bodies(&self) -> bool {
+        self.spec.digest_bodies
+    }
+
+    /// How many ids [`ids`](Self::ids) gives worker `worker` of `workers`: its results'
+    /// capacity, so a worker never grows its vector mid-run.
+    pub fn share(&self, worker: usize, workers: usize) -> usize {
+        self.spec.requests.saturating_sub(worker).div_ceil(workers.max(1))
+    }
+
     /// `/work?id=I&bytes=B`.
     pub fn path(&self, id: u64) -> String {
         format!("/work?id={id}&bytes={}", self.spec.bytes)
@@ -264,7 +276,7 @@ impl Plan {
         }
         let results: Vec<HttpResult> = batches.into_iter().flatten().collect();
         let error_samples = self.samples.lock().map(|s| s.clone()).unwrap_or_default();
-        Ok(HttpOutcome { results, error_samples })
+        Ok(HttpOutcome { results, error_samples, bodies_digested: self.spec.digest_bodies })
     }
 }
 

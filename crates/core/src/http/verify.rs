@@ -14,6 +14,13 @@ pub(super) fn verify(spec: &HttpSpec, outcome: &HttpOutcome) -> Result<Summary, 
     if outcome.results.len() != m {
         return Err(format!("expected {m} request results, got {}", outcome.results.len()));
     }
+    if outcome.bodies_digested != spec.digest_bodies {
+        return Err(format!(
+            "the client {} the bodies, but the spec {}",
+            if outcome.bodies_digested { "digested" } else { "did not digest" },
+            if spec.digest_bodies { "asked for their digest" } else { "did not ask" },
+        ));
+    }
     let expected_digests = ExpectedDigests::new(spec.bytes);
     let mut seen = vec![false; m];
     let mut wrong = 0usize;
@@ -40,7 +47,7 @@ pub(super) fn verify(spec: &HttpSpec, outcome: &HttpOutcome) -> Result<Summary, 
         let expected = spec.expected(r.id);
         let right = match (expected, r.answer) {
             (Expected::Body, Answer::Response { status: 200, len, digest }) => {
-                len == spec.bytes as u64 && digest == expected_digests.of(r.id)
+                len == spec.bytes as u64 && (!spec.digest_bodies || digest == expected_digests.of(r.id))
             }
             (Expected::Status(want), Answer::Response { status, .. }) => status == want,
             (Expected::Failed(want), Answer::Failed(got)) => want == got,
@@ -167,11 +174,11 @@ mod tests {
 
     /// The results in rounds of `peak` requests at once: round k starts at k × 100 µs, and
     /// every request of a round ends before the next round starts.
-    fn outcome(_spec: &HttpSpec, mut results: Vec<HttpResult>, peak: usize) -> HttpOutcome {
+    fn outcome(spec: &HttpSpec, mut results: Vec<HttpResult>, peak: usize) -> HttpOutcome {
         for (k, r) in results.iter_mut().enumerate() {
             r.start_ns = (k / peak) as u64 * 100_000 + 1;
         }
-        HttpOutcome { results, error_samples: BTreeMap::new() }
+        HttpOutcome { results, error_samples: BTreeMap::new(), bodies_digested: spec.digest_bodies }
     }
 
     #[test]
@@ -183,6 +190,43 @@ mod tests {
         assert_eq!(summary.peak_in_flight, Some(4));
         assert_eq!(summary.throughput.unwrap().count, 8);
         assert_eq!(summary.notes["errors"]["status"], 0);
+    }
+
+    /// A timed run reads the bodies without digesting them: verify checks status, length and
+    /// each id once, and refuses an outcome whose client did the other thing than its spec
+    /// asked.
+    #[test]
+    fn a_timed_run_is_checked_without_the_body_digest_and_the_verify_pass_with_it() {
+        let checked = spec(8, 2);
+        let timed = checked.clone().timed();
+        assert!(checked.digest_bodies && !timed.digest_bodies);
+        let digested: Vec<_> = (0..8).map(|id| good(&checked, id)).collect();
+        let read: Vec<_> = digested
+            .iter()
+            .map(|r| match r.answer {
+                Answer::Response { status, len, .. } => {
+                    HttpResult { answer: Answer::Response { status, len, digest: 0 }, ..*r }
+                }
+                Answer::Failed(_) => *r,
+            })
+            .collect();
+        assert!(checked.verify(&outcome(&checked, digested.clone(), 2)).is_ok());
+        assert!(timed.verify(&outcome(&timed, read.clone(), 2)).is_ok());
+        // Each spec refuses the other's outcome.
+        assert!(checked.verify(&outcome(&timed, read.clone(), 2)).unwrap_err().contains("did not digest"));
+        assert!(timed.verify(&outcome(&checked, digested, 2)).unwrap_err().contains("digested"));
+        // The verify pass checks the bytes; a timed run still checks the length and the ids.
+        assert!(
+            checked
+                .verify(&HttpOutcome { bodies_digested: true, ..outcome(&checked, read.clone(), 2) })
+                .is_err()
+        );
+        let mut short = read.clone();
+        short[3].answer = Answer::Response { status: 200, len: timed.bytes as u64 - 1, digest: 0 };
+        assert!(timed.verify(&outcome(&timed, short, 2)).is_err());
+        let mut twice = read;
+        twice[3].id = 2;
+        assert!(timed.verify(&outcome(&timed, twice, 2)).is_err());
     }
 
     #[test]
