@@ -331,6 +331,19 @@ pub fn check_server(spec: &HttpSpec, target: &Target) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// A worker's results are sized before the run for exactly the ids it will be given.
+    #[test]
+    fn a_workers_share_is_the_count_of_its_ids() {
+        for (m, c) in [(10, 3), (10_000, 100), (7, 10), (1, 1), (100, 1_000)] {
+            let plan =
+                Plan::new(&HttpSpec::new(m, c, Duration::ZERO), &Target::new("http://127.0.0.1:9")).unwrap();
+            for w in 0..c {
+                assert_eq!(plan.share(w, c), plan.ids(w, c).count(), "m = {m}, c = {c}, worker {w}");
+            }
+            assert_eq!((0..c).map(|w| plan.share(w, c)).sum::<usize>(), m);
+        }
+    }
+
     #[test]
     fn targets_parse() {
         let e = parse_target("http://127.0.0.1:8080").unwrap();
