@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::SmolPool;
 
-mod threads;
+pub mod threads;
 
 /// The threads program: crossbeam-channel between OS threads (its own file, see there why).
 pub use threads::run as threads;

@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+use crossbeam_channel::{Receiver, Sender};
+
 /// Producer `i` of `p`'s share of `0..m`.
 pub fn block(m: u64, p: u64, i: u64) -> Range<u64> {
     (i * m / p)..((i + 1) * m / p)
@@ -19,6 +21,18 @@ pub fn add(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
     (a.0 + b.0, a.1.wrapping_add(b.1))
 }
 
+/// A producer's loop: sends `ids` in order.
+pub fn produce(tx: &Sender<u64>, ids: Range<u64>) {
+    for id in ids {
+        tx.send(id).expect("every consumer is gone");
+    }
+}
+
+/// A consumer's loop: counts and sums what it gets until the channel is closed and drained.
+pub fn consume(rx: &Receiver<u64>) -> (u64, u64) {
+    rx.iter().fold((0u64, 0u64), |(n, s), id| (n + 1, s.wrapping_add(id)))
+}
+
 pub fn run(m: u64, p: usize, c: usize, capacity: Option<usize>) -> (u64, u64) {
     let (tx, rx) = match capacity {
         Some(b) => crossbeam_channel::bounded::<u64>(b),
@@ -27,17 +41,13 @@ pub fn run(m: u64, p: usize, c: usize, capacity: Option<usize>) -> (u64, u64) {
     let consumers: Vec<_> = (0..c)
         .map(|_| {
             let rx = rx.clone();
-            std::thread::spawn(move || rx.iter().fold((0u64, 0u64), |(n, s), id| (n + 1, s.wrapping_add(id))))
+            std::thread::spawn(move || consume(&rx))
         })
         .collect();
     let producers: Vec<_> = (0..p as u64)
         .map(|i| {
             let tx = tx.clone();
-            std::thread::spawn(move || {
-                for id in block(m, p as u64, i) {
-                    tx.send(id).expect("every consumer is gone");
-                }
-            })
+            std::thread::spawn(move || produce(&tx, block(m, p as u64, i)))
         })
         .collect();
     drop((tx, rx));
