@@ -2,10 +2,12 @@
 //! in turn (with the minimal program's copy, on rows that have one), each timed the same way and
 //! each answer checked.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use shootout_core::blocking::consume_blocking;
 use shootout_core::metrics;
-use shootout_core::{Strategy, Target};
+use shootout_core::queue::{Board, Message};
+use shootout_core::{Spec, Strategy, Target, WorkloadSpec};
 use shootout_harness::registry;
 use shootout_minimal::http::Load;
 use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
@@ -30,7 +32,7 @@ impl Answer {
     pub(super) fn expected(work: Work) -> Answer {
         match work {
             Work::Sleep { n, .. } | Work::Memory { n, .. } => Answer::Ids((0..n).collect()),
-            Work::Queue { m, .. } => {
+            Work::Queue { m, .. } | Work::Loops { m } => {
                 let m = m as u64;
                 Answer::Pair(m, m * m.saturating_sub(1) / 2)
             }
@@ -102,6 +104,7 @@ pub(super) fn minimal(
             Answer::Pair(n, s)
         }),
         (Work::Http { .. }, _, None) => return Err("an HTTP row needs a target".into()),
+        (Work::Loops { .. }, _, _) => return Err("a loops row times each loop itself (`run_loops`)".into()),
     };
     Ok(Minimal { run })
 }
@@ -127,6 +130,15 @@ pub(super) struct Measure {
     pub(super) cpu_ns: u64,
     /// Peak RSS growth over the process's state after its runtime was built.
     pub(super) grown_bytes: u64,
+    /// A loops row's producer loop (`wall_ns` is both loops); 0 on other rows.
+    pub(super) send_ns: u64,
+}
+
+impl Measure {
+    /// A loops row's consumer loop.
+    pub(super) fn recv_ns(&self) -> u64 {
+        self.wall_ns.saturating_sub(self.send_ns)
+    }
 }
 
 /// The sides of a row, as indices into a row's runs: shootout, the minimal program, and (on
@@ -149,6 +161,7 @@ fn run_shootout(row: &Row, strategy: &dyn Strategy, target: Option<&Target>) -> 
         wall_ns: timed.wall_ns,
         cpu_ns: timed.cpu_ns,
         grown_bytes: peak_rss().saturating_sub(before),
+        send_ns: 0,
     })
 }
 
@@ -165,7 +178,84 @@ fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
     if answer != Answer::expected(row.work) {
         return Err("the minimal program's answer is wrong".into());
     }
-    Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes })
+    Ok(Measure { wall_ns: wall.as_nanos() as u64, cpu_ns: cpu.as_nanos() as u64, grown_bytes, send_ns: 0 })
+}
+
+/// How many channels a loops row's run goes through, one after another: each holds M ÷ this
+/// many messages (100,000 slots, 1.6 MB, at M = 1M), so it stays in this machine's 4 MB L2,
+/// as a bounded(1024) row's does, instead of streaming the loops' memory traffic from L3.
+pub(super) const LOOPS_CHUNKS: usize = 10;
+
+/// One run of a loops row's side ([`Work::Loops`]), on this thread: [`LOOPS_CHUNKS`] times, the
+/// producer loop fills a channel with room for its share of the M messages, then the consumer
+/// loop drains it; each loop timed on its own. Each channel (which writes every slot when it is
+/// built) is built before its clock starts, on both sides. The shootout side makes the calls
+/// the threads strategy's threads make (`crates/threads/src/queue.rs`), as one producer and one
+/// consumer per channel of one case, and verifies the case's outcome, as the strategy's run is
+/// verified; the minimal side runs the minimal threads program's own loops. Returns the run
+/// and the answer, checked by the caller.
+pub(super) fn loops(m: usize, side: usize) -> Result<(Measure, Answer), String> {
+    let k = LOOPS_CHUNKS;
+    let (mut send, mut both) = (Duration::ZERO, Duration::ZERO);
+    let cpu0 = metrics::cpu_time();
+    let answer = if side == SHOOTOUT {
+        let Spec::Queue(spec) = Work::Loops { m }.spec().timed() else {
+            return Err("a loops row is a queue case".into());
+        };
+        let board = Board::new(&spec);
+        let (mut sent, mut received) = (Vec::with_capacity(k), Vec::with_capacity(k));
+        for index in 0..k {
+            let (tx, rx) = crossbeam_channel::bounded::<Message>(m.div_ceil(k));
+            let t0 = Instant::now();
+            sent.push(spec.produce_blocking(
+                index,
+                &board,
+                || {},
+                |message| tx.send(message).is_ok(),
+                || tx.len(),
+            ));
+            send += t0.elapsed();
+            drop(tx);
+            received.push(consume_blocking(&board, || rx.recv().ok(), spec.cost, &|| {}).finish(true));
+            both += t0.elapsed();
+        }
+        let outcome = board.finish(sent, received);
+        spec.verify(&outcome).map_err(|e| format!("the loops' outcome: {e}"))?;
+        let sum = outcome.consumers.iter().fold(0u64, |s, c| s.wrapping_add(c.id_sum));
+        Answer::Pair(outcome.consumers.iter().map(|c| c.processed).sum(), sum)
+    } else {
+        let mut tally = (0, 0);
+        for index in 0..k as u64 {
+            let (tx, rx) = crossbeam_channel::bounded::<u64>(m.div_ceil(k));
+            let t0 = Instant::now();
+            queue::threads::produce(&tx, queue::threads::block(m as u64, k as u64, index));
+            send += t0.elapsed();
+            drop(tx);
+            tally = queue::threads::add(tally, queue::threads::consume(&rx));
+            both += t0.elapsed();
+        }
+        Answer::Pair(tally.0, tally.1)
+    };
+    let measure = Measure {
+        wall_ns: both.as_nanos() as u64,
+        cpu_ns: metrics::cpu_time().saturating_sub(cpu0).as_nanos() as u64,
+        grown_bytes: 0,
+        send_ns: send.as_nanos() as u64,
+    };
+    Ok((measure, answer))
+}
+
+/// One timed run of a loops row's side, its answer checked.
+fn run_loops(row: &Row, side: usize) -> Result<Measure, String> {
+    let Work::Loops { m } = row.work else { return Err(format!("{} is not a loops row", row.name)) };
+    let (measure, answer) = loops(m, side)?;
+    if answer != Answer::expected(row.work) {
+        return Err(format!(
+            "the loops' answer is wrong ({})",
+            if side == SHOOTOUT { "shootout" } else { "minimal" }
+        ));
+    }
+    Ok(measure)
 }
 
 /// The child side: builds the runtime(s), runs one side once (`shootout`, `minimal`) or every
@@ -182,6 +272,14 @@ pub(super) fn child(
     };
     let url = target;
     let target = target.map(Target::new);
+    if let Work::Loops { .. } = row.work {
+        return match side {
+            "shootout" => Ok(vec![(SHOOTOUT, run_loops(row, SHOOTOUT)?)]),
+            "minimal" => Ok(vec![(MINIMAL, run_loops(row, MINIMAL)?)]),
+            "paired" => paired_runs(&[SHOOTOUT, MINIMAL], |side| run_loops(row, side)),
+            other => Err(format!("unknown side {other:?}")),
+        };
+    }
     match side {
         "shootout" => Ok(vec![(SHOOTOUT, run_shootout(row, build()?.as_ref(), target.as_ref())?)]),
         "minimal" => {
