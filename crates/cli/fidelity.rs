@@ -321,6 +321,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     );
     let started = Instant::now();
     let mut failed = false;
+    // Rows left at "can't tell" (the control's line aside): the hint after the table names one.
+    let mut unsettled: Vec<&str> = Vec::new();
     for row in selected {
         let mut runs: [Vec<Measure>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         // Paired rows: each process's shootout ÷ minimal, per metric (and copy ÷ minimal).
@@ -369,6 +371,13 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
             for ((metric, side, value), series) in paired_columns(row).into_iter().zip(&ratios) {
                 let [a, b] = [side, MINIMAL].map(|side| runs[side].iter().map(&value).collect::<Vec<f64>>());
                 let Some(interval) = tie::median_interval(series) else { continue };
+                let verdict = judge_paired(interval, series);
+                if metric != COPY_METRIC
+                    && verdict.starts_with("can't")
+                    && !unsettled.contains(&row.name.as_str())
+                {
+                    unsettled.push(&row.name);
+                }
                 println!(
                     "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
                     row.name,
@@ -378,7 +387,7 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
                     interval.ratio,
                     format!("{:.2}–{:.2}", interval.lo, interval.hi),
                     series.len(),
-                    judge_paired(interval, series),
+                    verdict,
                 );
             }
             continue;
@@ -386,6 +395,10 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
         for (metric, value) in metrics_of(row.work) {
             let [a, b] = [0, 1].map(|side| runs[side].iter().map(&value).collect::<Vec<f64>>());
             let Some(interval) = tie::ratio_interval(&b, &a) else { continue };
+            let verdict = judge(interval, &a, &b);
+            if verdict.starts_with("can't") && !unsettled.contains(&row.name.as_str()) {
+                unsettled.push(&row.name);
+            }
             println!(
                 "{:<44} {:>8} {:>12} {:>12} {:>7.2} {:>13} {:>3}  {}",
                 row.name,
@@ -395,11 +408,14 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
                 interval.ratio,
                 format!("{:.2}–{:.2}", interval.lo, interval.hi),
                 a.len(),
-                judge(interval, &a, &b),
+                verdict,
             );
         }
     }
     println!("total {:.0} s, load average after: {}", started.elapsed().as_secs_f64(), loadavg());
+    if let Some(hint) = settle_hint(&unsettled, args.repeat, args.scale) {
+        println!("{hint}");
+    }
     if let Some(server) = server {
         server.stop();
     }
@@ -411,6 +427,24 @@ type Metric = (&'static str, Box<dyn Fn(&Measure) -> f64>);
 /// A paired row's metric, as one process's shootout (or copy) ÷ minimal over its runs; in the
 /// order of [`paired_columns`].
 type PairedMetric = (&'static str, fn(&[(usize, Measure)]) -> f64);
+
+/// The line after the table when rows were left at "can't tell": how to give one more runs.
+/// Their runs spread wider than `repeat` settle (METHODOLOGY, Fidelity).
+fn settle_hint(unsettled: &[&str], repeat: usize, scale: usize) -> Option<String> {
+    let first = unsettled.first()?;
+    let rows = if unsettled.len() == 1 { "1 row".to_string() } else { format!("{} rows", unsettled.len()) };
+    let scale = if scale == 1 { String::new() } else { format!(" --scale {scale}") };
+    Some(format!(
+        "{rows} can't tell yet at {repeat} runs a side; more runs settle them, a row at a time, e.g. \
+         shootout fidelity --only \"{first}\"{scale} --repeat {}",
+        SETTLING_REPEAT.max(repeat * 2)
+    ))
+}
+
+/// The `--repeat` the hint after the table suggests for a row left at "can't tell": twenty-one
+/// processes settled the bounded threads queue rows where six and twelve could not (about
+/// 35 s a row).
+const SETTLING_REPEAT: usize = 20;
 
 /// The control's metric: copy ÷ minimal wall time.
 const COPY_METRIC: &str = "copy";

@@ -229,6 +229,23 @@ fn a_loops_row_is_paired_on_each_loops_time_a_message() {
     assert_eq!(shown, [10.0, 15.0]);
 }
 
+/// A run that leaves rows at "can't tell" ends with the command that gives one of them more
+/// runs, at the run's own scale; a run that settled every row ends with no such line.
+#[test]
+fn unsettled_rows_end_the_table_with_the_command_that_settles_one() {
+    assert_eq!(settle_hint(&[], 5, 1), None);
+    let hint =
+        settle_hint(&["queue 4→1 b=1024 m=5000000 threads", "http c=100 l=0 m=10000 tokio"], 5, 1).unwrap();
+    assert!(hint.starts_with("2 rows can't tell yet at 5 runs a side"), "{hint}");
+    assert!(
+        hint.ends_with("shootout fidelity --only \"queue 4→1 b=1024 m=5000000 threads\" --repeat 20"),
+        "{hint}"
+    );
+    let scaled = settle_hint(&["queue 1→1 b=1024 m=500000 threads"], 15, 10).unwrap();
+    assert!(scaled.starts_with("1 row can't tell"), "{scaled}");
+    assert!(scaled.ends_with("--scale 10 --repeat 30"), "{scaled}");
+}
+
 #[test]
 fn a_wrong_answer_is_not_the_expected_one() {
     let work = Work::Queue { m: 10, p: 1, c: 1, capacity: None };
