@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use shootout_core::blocking::consume_blocking;
 use shootout_core::metrics;
 use shootout_core::queue::{Board, Message};
-use shootout_core::{Spec, Strategy, Target, WorkloadSpec};
+use shootout_core::{QueueSpec, Spec, Strategy, Target, WorkloadSpec};
 use shootout_harness::registry;
 use shootout_minimal::http::Load;
 use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
@@ -186,6 +186,16 @@ fn run_minimal(row: &Row, program: &mut Minimal) -> Result<Measure, String> {
 /// as a bounded(1024) row's does, instead of streaming the loops' memory traffic from L3.
 pub(super) const LOOPS_CHUNKS: usize = 10;
 
+/// The case a loops row's shootout side runs: as a timed run has it (no exactly-once hash in
+/// the consumer, which the verify pass alone adds), ten producers and ten consumers, one pair
+/// per channel.
+pub(super) fn loops_spec(m: usize) -> Result<QueueSpec, String> {
+    match (Work::Loops { m }).spec().timed() {
+        Spec::Queue(spec) => Ok(spec),
+        _ => Err("a loops row is a queue case".into()),
+    }
+}
+
 /// One run of a loops row's side ([`Work::Loops`]), on this thread: [`LOOPS_CHUNKS`] times, the
 /// producer loop fills a channel with room for its share of the M messages, then the consumer
 /// loop drains it; each loop timed on its own. Each channel (which writes every slot when it is
@@ -199,9 +209,7 @@ pub(super) fn loops(m: usize, side: usize) -> Result<(Measure, Answer), String> 
     let (mut send, mut both) = (Duration::ZERO, Duration::ZERO);
     let cpu0 = metrics::cpu_time();
     let answer = if side == SHOOTOUT {
-        let Spec::Queue(spec) = Work::Loops { m }.spec().timed() else {
-            return Err("a loops row is a queue case".into());
-        };
+        let spec = loops_spec(m)?;
         let board = Board::new(&spec);
         let (mut sent, mut received) = (Vec::with_capacity(k), Vec::with_capacity(k));
         for index in 0..k {

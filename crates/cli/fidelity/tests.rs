@@ -1,7 +1,7 @@
 //! Fidelity is tested, not timed: at small sizes, every row's minimal program gives the
 //! answer the shootout case it is compared with verifies.
 
-use super::sides::{Answer, copy, loops, minimal};
+use super::sides::{Answer, copy, loops, loops_spec, minimal};
 use super::*;
 use shootout_core::Target;
 use shootout_core::WorkloadSpec;
@@ -213,6 +213,11 @@ fn an_http_row_is_paired_on_req_per_s_and_cpu_per_request() {
 fn a_loops_row_is_paired_on_each_loops_time_a_message() {
     let work = Work::Loops { m: 1_000 };
     assert!(work.paired());
+    // The loops timed are a timed run's: no exactly-once hash, one producer and one consumer
+    // per channel.
+    let spec = loops_spec(1_000).unwrap();
+    assert!(!spec.hash_ids);
+    assert_eq!((spec.producers, spec.consumers), (sides::LOOPS_CHUNKS, sides::LOOPS_CHUNKS));
     let row = Row { name: "loops".into(), strategy: "threads", work, copy: false };
     assert_eq!(child(&row, "paired", None, 2).unwrap().len(), 4);
     let at = |side, send: u64, all: u64| {
