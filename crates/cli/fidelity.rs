@@ -442,8 +442,9 @@ fn settle_hint(unsettled: &[&str], repeat: usize, scale: usize) -> Option<String
 }
 
 /// The `--repeat` the hint after the table suggests for a row left at "can't tell": twenty-one
-/// processes settled the bounded threads queue rows where six and twelve could not (about
-/// 35 s a row).
+/// processes settled the 1→1 and 4→4 bounded threads queue rows where six and twelve could not
+/// (about 35 s a row). 4→1 took 241 (METHODOLOGY, Fidelity), which following the hint reaches
+/// by doubling.
 const SETTLING_REPEAT: usize = 20;
 
 /// The control's metric: copy ÷ minimal wall time.
