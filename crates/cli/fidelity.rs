@@ -18,6 +18,7 @@ use shootout_harness::registry;
 use shootout_harness::report::tie;
 use shootout_harness::target::{Server, ServerConfig};
 
+mod copies;
 mod modes;
 mod sides;
 mod verdict;
@@ -83,7 +84,7 @@ struct Row {
     work: Work,
     /// Whether the row also runs the control, a copy of its minimal program compiled in this
     /// crate, and prints copy ÷ minimal: how far the same source moves when only compiled
-    /// elsewhere. The threads queue rows do; on two cores a bounded crossbeam channel moves by a
+    /// elsewhere. The queue rows do; on two cores a bounded crossbeam channel moves by a
     /// quarter with one instruction more a message, so that is the resolution a harness ratio
     /// must be read against.
     copy: bool,
@@ -110,7 +111,7 @@ fn rows(scale: usize) -> Vec<Row> {
             Work::Loops { m } => format!("queue loops alone m={m}"),
             Work::Http { m, c } => format!("http c={c} l=0 m={m}"),
         };
-        let copy = strategy == "threads" && matches!(work, Work::Queue { .. });
+        let copy = matches!(work, Work::Queue { .. });
         rows.push(Row { name: format!("{what} {strategy}"), strategy, work, copy });
     };
     for (p, c, capacity) in [(1, 1, Some(1024)), (4, 1, Some(1024)), (4, 4, Some(1024)), (4, 4, None)] {
@@ -308,8 +309,8 @@ pub fn fidelity(args: &FidelityArgs) -> i32 {
     let target = server.as_ref().map(Server::url);
     println!(
         "fidelity: W = {workers}, {} runs of each side per row (queue and HTTP rows: {} processes, each \
-         running each side once untimed, then shootout, minimal, minimal, shootout; threads queue rows \
-         also the copy, in shootout's column: shootout, minimal, copy, copy, minimal, shootout), load \
+         running each side once untimed, then shootout, minimal, minimal, shootout; queue rows also \
+         the copy, in shootout's column: shootout, minimal, copy, copy, minimal, shootout), load \
          average before: {}",
         args.repeat,
         args.repeat,

@@ -12,13 +12,8 @@ use shootout_harness::registry;
 use shootout_minimal::http::Load;
 use shootout_minimal::{SmolPool, TokioRuntime, http, queue, sleep, tokio_runtime};
 
+use super::copies;
 use super::{HTTP_BYTES, Row, Work};
-
-/// The minimal threads queue program's own source, compiled again in this crate: the same
-/// program, with its own copy of crossbeam-channel's code, laid out elsewhere. How far it lands
-/// from the original is what compiling alone moves a row by (METHODOLOGY, Fidelity).
-#[path = "../../minimal/src/queue/threads.rs"]
-mod threads_queue_copy;
 
 /// The answer a minimal program gives: its ids, or a count and a sum.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,18 +104,28 @@ pub(super) fn minimal(
     Ok(Minimal { run })
 }
 
-/// The control program of a row that has one ([`Row::copy`]): the minimal threads queue
-/// program compiled again in this crate.
-pub(super) fn copy(row: &Row) -> Result<Minimal, String> {
-    match (row.copy, row.work) {
-        (true, Work::Queue { m, p, c, capacity }) => Ok(Minimal {
-            run: Box::new(move || {
-                let (n, s) = threads_queue_copy::run(m as u64, p, c, capacity);
-                Answer::Pair(n, s)
-            }),
-        }),
-        _ => Err(format!("{} has no copy of its minimal program", row.name)),
-    }
+/// The control program of a row that has one ([`Row::copy`]): the row's minimal queue program
+/// compiled again in this crate (`copies`), on a runtime of its own built here with `workers`.
+pub(super) fn copy(row: &Row, workers: usize) -> Result<Minimal, String> {
+    let (true, Work::Queue { m, p, c, capacity }) = (row.copy, row.work) else {
+        return Err(format!("{} has no copy of its minimal program", row.name));
+    };
+    let m = m as u64;
+    let pair = |(n, s)| Answer::Pair(n, s);
+    let run: Box<dyn FnMut() -> Answer> = match row.strategy {
+        "threads" => Box::new(move || pair(copies::threads::run(m, p, c, capacity))),
+        "tokio" => {
+            let rt = tokio_runtime(workers).map_err(|e| format!("tokio runtime: {e}"))?;
+            Box::new(move || pair(copies::tasks::tokio(&rt, m, p, c, capacity)))
+        }
+        "async-std" => Box::new(move || pair(copies::tasks::async_std(m, p, c, capacity))),
+        "smol" => {
+            let pool = SmolPool::new(workers);
+            Box::new(move || pair(copies::tasks::smol(&pool.ex, m, p, c, capacity)))
+        }
+        other => return Err(format!("no copy of a minimal program for {other}")),
+    };
+    Ok(Minimal { run })
 }
 
 /// One run of one side of a row, as a child reports it.
@@ -296,7 +301,7 @@ pub(super) fn child(
         "paired" => {
             let strategy = build()?;
             let mut program = minimal(row.strategy, row.work, workers, url)?;
-            let mut control = if row.copy { Some(copy(row)?) } else { None };
+            let mut control = if row.copy { Some(copy(row, workers)?) } else { None };
             let sides: &[usize] = if row.copy { &[SHOOTOUT, MINIMAL, COPY] } else { &[SHOOTOUT, MINIMAL] };
             paired_runs(sides, |side| match (side, control.as_mut()) {
                 (SHOOTOUT, _) => run_shootout(row, strategy.as_ref(), target.as_ref()),

@@ -72,13 +72,13 @@ fn every_minimal_program_answers_what_its_shootout_case_verifies() {
         assert_eq!((program.run)(), want, "{}: minimal", row.name);
         assert_eq!(shootout_answer(row, Some(&target)), want, "{}: shootout", row.name);
         if row.copy {
-            assert_eq!((copy(row).unwrap().run)(), want, "{}: copy", row.name);
+            assert_eq!((copy(row, 2).unwrap().run)(), want, "{}: copy", row.name);
         }
     }
-    // The control runs beside exactly the threads queue rows.
+    // The control runs beside exactly the queue rows, threads' and the async runtimes'.
     let with_copy: Vec<&str> = rows.iter().filter(|r| r.copy).map(|r| r.name.as_str()).collect();
-    assert_eq!(with_copy.len(), 4, "{with_copy:?}");
-    assert!(with_copy.iter().all(|name| name.starts_with("queue") && name.ends_with("threads")));
+    assert_eq!(with_copy.len(), 7, "{with_copy:?}");
+    assert!(with_copy.iter().all(|name| name.starts_with("queue") && !name.contains("loops")));
     server.stop();
 }
 
