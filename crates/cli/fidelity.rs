@@ -1,9 +1,9 @@
 //! `shootout fidelity`: runs each minimal reference program (crates/minimal) beside the
 //! shootout case that does the same work, interleaved, and prints shootout ÷ minimal per row —
 //! what the harness itself adds to a number. Each run is a fresh process, except on queue and
-//! HTTP rows, where one process runs both sides in turn (see [`Work::paired`]). The threads
-//! queue rows run a third side, a control: the minimal program's source compiled again in this
-//! crate ([`Row::copy`]). The loops row ([`Work::Loops`]) times the threads queue's producer and
+//! HTTP rows, where one process runs both sides in turn (see [`Work::paired`]). The queue rows
+//! run a third side, a control: the minimal program's source compiled again in this crate
+//! ([`Row::copy`], `copies`). The loops row ([`Work::Loops`]) times the threads queue's producer and
 //! consumer loops alone, on one thread, where no scheduling hides what they cost a message.
 
 use std::io::Read;
